@@ -1,0 +1,18 @@
+"""okx-wizard: create, verify, store and rotate OKX API keys the safe way."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["__version__", "load_credentials"]
+
+if TYPE_CHECKING:
+    from okx_wizard.core.api import StoredCredentials
+
+
+def load_credentials(profile: str, **kwargs: Any) -> StoredCredentials:
+    """Return the stored, active credentials of ``profile`` (see ``okx_wizard.core.api``)."""
+    from okx_wizard.core.api import load_credentials as _load
+
+    return _load(profile, **kwargs)
