@@ -19,7 +19,7 @@ def parse_okx_timestamp(text: str) -> int:
     if not text.endswith("Z") or "T" not in text:
         raise ValueError("timestamp must be ISO 8601 UTC ending in Z")
     moment = datetime.fromisoformat(text[:-1] + "+00:00")
-    return int(round(moment.timestamp() * 1000))
+    return round(moment.timestamp() * 1000)
 
 
 def prehash(timestamp: str, method: str, request_path: str, body: str = "") -> str:
