@@ -1,2 +1,539 @@
-def main() -> int:
-    return 0
+"""The command line: parses, calls the core, prints, exits. Textual is imported only for the TUI.
+
+Exit codes: 0 verified, 1 verification failed (or OKX unreachable), 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
+
+from okx_wizard import __version__
+
+if TYPE_CHECKING:
+    from okx_wizard.core.api import Context, Workspace
+    from okx_wizard.core.models import Report
+    from okx_wizard.core.secret import Secret
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+REGION_CHOICES = ("global", "eea", "us")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits 2 with one clear line, never a traceback."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _common() -> _Parser:
+    common = _Parser(add_help=False)
+    group = common.add_argument_group("where keys are stored and requests go")
+    group.add_argument(
+        "--simulator",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="use the built-in local OKX simulator and its separate profiles",
+    )
+    group.add_argument(
+        "--insecure-storage",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="allow a plaintext secrets file when no secure keyring or vault is "
+        "usable (check then warns insecure-storage)",
+    )
+    group.add_argument(
+        "--timeout",
+        type=float,
+        default=argparse.SUPPRESS,
+        metavar="SECONDS",
+        help="bound on a whole check (default 15)",
+    )
+    return common
+
+
+def _where(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--region",
+        choices=REGION_CHOICES,
+        help="where the key was created: global (www.okx.com), eea (my.okx.com), us (app.okx.com)",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", default=None, help="the key is a demo-trading key"
+    )
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="send requests here instead of the region's host (proxies, tests)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line of SPEC §2."""
+    common = _common()
+    parser = _Parser(
+        prog="okx-wizard",
+        description="Create, verify, store and rotate OKX API keys the safe way. "
+        "With no command: the wizard (home screen, or first-time setup).",
+        parents=[common],
+        epilog="Exit codes: 0 verified, 1 verification failed, 2 usage or input error.",
+    )
+    parser.add_argument("--version", action="version", version=f"okx-wizard {__version__}")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="allow Textual's log and devtools (may record what is on screen)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p: argparse.ArgumentParser = sub.add_parser(
+        "setup", parents=[common], help="TUI: set up a new profile"
+    )
+    p.add_argument("--profile", metavar="NAME")
+    _where(p)
+    p = sub.add_parser("rotate", parents=[common], help="TUI: replace the key of a profile")
+    p.add_argument("profile", metavar="PROFILE")
+
+    p = sub.add_parser("check", parents=[common], help="verify stored keys (exit 0/1/2)")
+    p.add_argument("profile", nargs="?", metavar="PROFILE")
+    p.add_argument("--all", action="store_true", help="check every profile, concurrently")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--max-age-days", type=int, metavar="N", help="warn key-age past N days (default 90)"
+    )
+    _where(p)
+
+    p = sub.add_parser("list", parents=[common], help="list profiles (no secrets)")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("remove", parents=[common], help="erase a profile and its keys")
+    p.add_argument("profile", metavar="PROFILE")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    p = sub.add_parser(
+        "login",
+        parents=[common],
+        help="non-interactive add or rotate: credentials on standard input",
+    )
+    p.add_argument("--profile", required=True, metavar="NAME")
+    p.add_argument(
+        "--stdin",
+        action="store_true",
+        required=True,
+        help='read {"api_key","secret_key","passphrase"} JSON, or three lines',
+    )
+    p.add_argument("--replace", action="store_true", help="rotate the key of an existing profile")
+    p.add_argument("--json", action="store_true", help="print the verification report as JSON")
+    p.add_argument(
+        "--use-case",
+        choices=("trading", "read-only"),
+        help="what the key is for (default: trading; on --replace: as before)",
+    )
+    p.add_argument(
+        "--main-account",
+        action="store_true",
+        help="the key is meant for the main account, not a sub-account",
+    )
+    _where(p)
+
+    p = sub.add_parser("env", parents=[common], help="print a profile's credentials for a tool")
+    p.add_argument("profile", metavar="PROFILE")
+    p.add_argument("--format", choices=("sh", "dotenv", "json"), default="sh")
+
+    p = sub.add_parser(
+        "exec", parents=[common], help="run COMMAND with the credentials in its environment only"
+    )
+    p.add_argument("profile", metavar="PROFILE")
+    p.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARG...]")
+    return parser
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def _err(message: str) -> None:
+    print(f"okx-wizard: {message}", file=sys.stderr)
+
+
+def _profile_name(name: str) -> str:
+    from okx_wizard.core.validation import validate_profile_name
+
+    return validate_profile_name(name)
+
+
+def _prompt_password(purpose: str) -> Secret:
+    """Ask for the vault password on the terminal (never on stdin, which may carry secrets)."""
+    import getpass
+
+    from okx_wizard.core.errors import StorageError
+    from okx_wizard.core.secret import Secret
+
+    try:
+        tty = open("/dev/tty", "r+")  # noqa: SIM115 - closed below
+    except OSError:
+        raise StorageError(
+            "the encrypted vault needs its password and there is no terminal to ask on: "
+            "set OKX_WIZARD_VAULT_PASSWORD"
+        ) from None
+    with tty:
+        value = getpass.getpass(f"Vault password ({purpose}): ", stream=tty)
+    return Secret(value)
+
+
+@contextmanager
+def _simulator(enabled: bool) -> Iterator[dict[str, str] | None]:
+    if not enabled:
+        yield None
+        return
+    from okx_wizard.core.simulator import Simulator
+
+    with Simulator() as sim:
+        yield dict(sim.urls)
+
+
+def _context(args: argparse.Namespace, hosts: dict[str, str] | None) -> Context:
+    from okx_wizard.core.api import Context
+
+    return Context(
+        simulator=bool(getattr(args, "simulator", False)),
+        hosts=hosts,
+        allow_insecure=bool(getattr(args, "insecure_storage", False)),
+        prompt_password=_prompt_password,
+        timeout=float(getattr(args, "timeout", 15.0)),
+    )
+
+
+def _format_report(report: Report) -> str:
+    ep = report.endpoint
+    env = "demo" if ep.demo else "live"
+    lines = []
+    if report.ok:
+        head = f"✓ {report.profile}: verified — {ep.region} {env}, key {report.api_key_hint}"
+        lines.append(head)
+        if report.account:
+            acc = report.account
+            kind = "sub-account" if acc.sub_account else "MAIN account"
+            lines.append(
+                f"  account: {kind} uid {acc.uid}, permissions "
+                f"{', '.join(acc.permissions) or 'none'}, "
+                f"IPs {', '.join(acc.ip_whitelist) or 'none'}"
+            )
+        if report.balance is not None:
+            lines.append(f"  balance: {report.balance.total_eq_usd or '0'} USD")
+        if report.key_age_days is not None:
+            lines.append(f"  key age: {report.key_age_days} days")
+    else:
+        assert report.error is not None
+        code = f" [OKX {report.error.okx_code}]" if report.error.okx_code else ""
+        lines.append(f"✗ {report.profile}: {report.error.kind} error{code} — {ep.region} {env}")
+        lines.append(f"  {report.error.message}")
+    for w in report.warnings:
+        lines.append(f"  ! {w.code}: {w.message}")
+    return "\n".join(lines)
+
+
+def _jsonable(value: object) -> str:
+    """Datetimes in metadata become ISO strings in JSON output."""
+    isoformat = getattr(value, "isoformat", None)
+    if callable(isoformat):
+        return str(isoformat())
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def _run_async(coro: Any) -> Any:
+    import asyncio
+
+    return asyncio.run(coro)
+
+
+# -- commands ------------------------------------------------------------------------------------
+def cmd_list(ws: Workspace, args: argparse.Namespace) -> int:
+    from okx_wizard.core.api import age_days
+
+    rows: list[dict[str, Any]] = []
+    for meta in ws.profiles():
+        rows.append(
+            {
+                "profile": meta.name,
+                "region": meta.region,
+                "demo": meta.demo,
+                "base_url": meta.base_url,
+                "api_key_hint": meta.api_key_hint,
+                "key_label": meta.key_label,
+                "storage": meta.storage,
+                "key_age_days": age_days(meta.key_since),
+                "created_at": meta.created_at.isoformat() if meta.created_at else None,
+                "rotated_at": meta.rotated_at.isoformat() if meta.rotated_at else None,
+                "verified_at": meta.verified_at.isoformat() if meta.verified_at else None,
+                "last_check": meta.last_check or None,
+                "previous_key_hint": meta.previous_key_hint,
+            }
+        )
+    pending = ws.pending_names()
+    if args.json:
+        print(json.dumps(rows, indent=2, default=_jsonable))
+        return EXIT_OK
+    if not rows:
+        print("No profiles yet. Run `okx-wizard setup` to create one.")
+    else:
+        print(f"{'PROFILE':<20} {'REGION':<7} {'ENV':<5} {'KEY':<11} {'AGE':>5}  LAST CHECK")
+        for r in rows:
+            last: dict[str, Any] = r["last_check"] or {}
+            result = (
+                "never"
+                if not last
+                else ("ok" if last.get("ok") else f"failed ({last.get('error_kind')})")
+            )
+            if last.get("warnings"):
+                result += f", {len(last['warnings'])} warning(s)"
+            age = "?" if r["key_age_days"] is None else f"{r['key_age_days']}d"
+            env = "demo" if r["demo"] else "live"
+            print(
+                f"{r['profile']:<20} {r['region']:<7} {env:<5} {r['api_key_hint']:<11} "
+                f"{age:>5}  {result}"
+            )
+    for name in pending:
+        print(f"(unfinished setup: {name} — run `okx-wizard setup --profile {name}` to resume)")
+    return EXIT_OK
+
+
+def cmd_check(ws: Workspace, args: argparse.Namespace) -> int:
+    if args.all and args.profile:
+        raise _usage("give a PROFILE or --all, not both")
+    if args.max_age_days is not None and args.max_age_days < 0:
+        raise _usage("--max-age-days must be 0 or more")
+    if args.all:
+        if args.region or args.base_url or args.demo:
+            raise _usage("--region, --demo and --base-url apply to one profile, not --all")
+        reports = _run_async(ws.check_all(max_age_days=args.max_age_days))
+        if args.json:
+            print(json.dumps([r.to_json() for r in reports], indent=2))
+        else:
+            if not reports:
+                print("No profiles to check.")
+            for r in reports:
+                print(_format_report(r))
+        return EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED
+    name = args.profile
+    if name is None:
+        names = [m.name for m in ws.profiles()]
+        if len(names) != 1:
+            raise _usage(
+                "name the PROFILE to check, or use --all "
+                f"(profiles: {', '.join(names) or 'none yet'})"
+            )
+        name = names[0]
+    name = _profile_name(name)
+    meta = ws.require(name)
+    endpoint = None
+    if args.region or args.base_url or args.demo:
+        demo = meta.demo if args.demo is None else args.demo
+        endpoint = ws.endpoint(args.region or meta.region, demo, args.base_url or meta.base_url)
+    report = _run_async(ws.check(name, max_age_days=args.max_age_days, endpoint=endpoint))
+    print(json.dumps(report.to_json(), indent=2) if args.json else _format_report(report))
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_login(ws: Workspace, args: argparse.Namespace) -> int:
+    from okx_wizard.core.models import Intentions
+    from okx_wizard.core.validation import parse_stdin_credentials
+
+    name = _profile_name(args.profile)
+    existing = ws.profile(name)
+    if existing is not None and not args.replace:
+        raise _usage(f"profile {name!r} exists: pass --replace to rotate its key")
+    if existing is None and args.replace:
+        raise _usage(f"profile {name!r} does not exist: drop --replace to create it")
+    data = sys.stdin.buffer.read(1024 * 1024 + 1)
+    creds = parse_stdin_credentials(data)
+    if existing is not None:
+        intentions = existing.intentions
+        if args.use_case:
+            intentions.use_case = "read_only" if args.use_case == "read-only" else "trading"
+        region_code = args.region or existing.region
+        demo = existing.demo if args.demo is None else args.demo
+        base_url = args.base_url or existing.base_url
+        old = ws.credentials(name)
+        if old.passphrase == creds.passphrase:
+            raise _usage("the new key's passphrase must differ from the old one's")
+        if old.api_key == creds.api_key:
+            raise _usage("this is the key the profile already has: create a new key on OKX")
+    else:
+        intentions = Intentions(
+            use_case="read_only" if args.use_case == "read-only" else "trading",
+            sub_account=not args.main_account,
+        )
+        region_code, demo, base_url = args.region or "global", bool(args.demo), args.base_url
+        old = None
+    endpoint = ws.endpoint(region_code, demo, base_url)
+    report = _run_async(ws.verify(name, creds, endpoint, intentions, previous=old))
+    if report.ok:
+        ws.commit(name, creds, report, intentions)
+        if old is not None and report.previous_key_active:
+            report.warn(
+                "previous-key-active", f"The old key {old.hint} still works: delete it on OKX."
+            )
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(_format_report(report))
+        if report.ok:
+            print(
+                f"Saved as profile {name!r} in the {ws.profile(name).storage} store."  # type: ignore[union-attr]
+                if ws.profile(name)
+                else ""
+            )
+        else:
+            print(
+                "Nothing was stored." if existing is None else "The profile keeps its current key."
+            )
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_remove(ws: Workspace, args: argparse.Namespace) -> int:
+    name = _profile_name(args.profile)
+    meta = ws.require(name)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise _usage(f"removing {name!r} needs confirmation: pass --yes")
+        answer = input(
+            f"Erase profile {name!r} and its keys from this machine? "
+            "(The key stays valid on OKX: delete it there too.) [y/N] "
+        )
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing removed.")
+            return EXIT_OK
+    ws.remove(name)
+    print(
+        f"Removed profile {name!r} ({meta.api_key_hint}). Delete the key on OKX too: "
+        f"it still works there until you do."
+    )
+    return EXIT_OK
+
+
+def cmd_env(ws: Workspace, args: argparse.Namespace) -> int:
+    from okx_wizard.core.api import stored_credentials
+
+    creds = stored_credentials(ws, _profile_name(args.profile))
+    values = creds.env()
+    print(
+        "okx-wizard: these are secrets — do not paste them into chats, tickets or files "
+        "others can read.",
+        file=sys.stderr,
+    )
+    if args.format == "json":
+        print(json.dumps(values, indent=2))
+    else:
+        import shlex
+
+        prefix = "export " if args.format == "sh" else ""
+        for key, value in values.items():
+            quoted = shlex.quote(value) if args.format == "sh" else json.dumps(value)
+            print(f"{prefix}{key}={quoted}")
+    return EXIT_OK
+
+
+def cmd_exec(ws: Workspace, args: argparse.Namespace) -> int:
+    from okx_wizard.core.api import stored_credentials
+
+    argv = list(args.argv)
+    if argv and argv[0] == "--":
+        argv = argv[1:]
+    if not argv:
+        raise _usage("give the command to run after --, e.g. okx-wizard exec bot -- python bot.py")
+    creds = stored_credentials(ws, _profile_name(args.profile))
+    env = {**os.environ, **creds.env()}
+    env.pop("OKX_WIZARD_VAULT_PASSWORD", None)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        # The command becomes this process: it gets signals directly and its exit code is ours.
+        os.execvpe(argv[0], argv, env)  # noqa: S606
+    except FileNotFoundError:  # pragma: no branch - exec only returns by raising
+        _err(f"command not found: {argv[0]}")
+        return 127
+    except PermissionError:
+        _err(f"command not executable: {argv[0]}")
+        return 126
+
+
+def cmd_tui(ws: Workspace, args: argparse.Namespace) -> int:
+    debug = bool(getattr(args, "debug", False))
+    if not debug:
+        for var in ("TEXTUAL_LOG", "TEXTUAL", "TEXTUAL_SCREENSHOT", "TEXTUAL_DEVTOOLS_PORT"):
+            os.environ.pop(var, None)
+    from okx_wizard.tui import run_tui
+
+    mode: Literal["home", "setup", "rotate"] = "home"
+    profile: str | None = None
+    if args.command == "setup":
+        mode = "setup"
+        profile = _profile_name(args.profile) if args.profile else None
+    elif args.command == "rotate":
+        mode, profile = "rotate", _profile_name(args.profile)
+        ws.require(profile)
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise _usage("the wizard needs a terminal; for scripts use `okx-wizard login --stdin`")
+    return int(run_tui(ws.ctx, mode, profile, debug))
+
+
+COMMANDS: dict[str | None, Callable[[Workspace, argparse.Namespace], int]] = {
+    None: cmd_tui,
+    "setup": cmd_tui,
+    "rotate": cmd_tui,
+    "check": cmd_check,
+    "list": cmd_list,
+    "remove": cmd_remove,
+    "login": cmd_login,
+    "env": cmd_env,
+    "exec": cmd_exec,
+}
+
+
+def _usage(message: str) -> Exception:
+    from okx_wizard.core.errors import UsageError
+
+    return UsageError(message)
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every expected failure ends in a message and an exit code."""
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _terminate)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "timeout", 15.0) <= 0:
+        parser.error("--timeout must be more than 0")
+    from okx_wizard.core.errors import UsageError, WizardError
+
+    try:
+        with _simulator(bool(getattr(args, "simulator", False))) as hosts:
+            from okx_wizard.core.api import Workspace
+
+            ws = Workspace(_context(args, hosts))
+            return COMMANDS[args.command](ws, args)
+    except UsageError as exc:
+        _err(f"error: {exc}")
+        return EXIT_USAGE
+    except WizardError as exc:
+        _err(f"{exc.kind} error: {exc.message}")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        _err("interrupted; nothing half-written was kept")
+        return 130
+    except BrokenPipeError:
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -150,6 +150,8 @@ class Report:
     api_key_hint: str = ""
     warnings: list[Warning] = field(default_factory=list)
     previous_key_active: bool | None = None
+    # Where the key does work when it failed on ``endpoint`` (other region or environment).
+    suggested_endpoint: Endpoint | None = None
 
     @property
     def ok(self) -> bool:

@@ -10,7 +10,10 @@ from datetime import UTC, datetime
 
 def okx_timestamp(epoch_ms: int) -> str:
     """``2020-12-08T09:08:57.715Z`` for a Unix time in milliseconds."""
-    moment = datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)
+    # Whole seconds plus exact milliseconds: epoch_ms / 1000 as a float loses a millisecond
+    # for far-future times.
+    seconds, millis = divmod(int(epoch_ms), 1000)
+    moment = datetime.fromtimestamp(seconds, tz=UTC).replace(microsecond=millis * 1000)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 

@@ -1,0 +1,320 @@
+"""Benchmarks okx-wizard against its floors, side by side in one run; writes docs/benchmarks.md.
+
+    python bench/run.py            # from the repository, in its virtualenv (needs tmux)
+
+Measures (medians):
+- first paint at 80x24 in tmux: `okx-wizard --simulator` vs a bare Textual app (Header, Label,
+  Footer), alternating runs; resident memory of both after the paint;
+- `okx-wizard --version` and `okx-wizard list` vs `python -c pass`;
+- `check` against the simulator with 300 ms added latency vs none, in round trips; the same for
+  `check --all` over 20 profiles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from okx_wizard.core.simulator import SAMPLE, Simulator  # noqa: E402
+
+PYTHON = sys.executable
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Footer, Header, Label
+
+class Bare(App):
+    BINDINGS = [("ctrl+q", "quit", "Quit")]
+    def compose(self):
+        yield Header()
+        yield Label("bare-textual-ready")
+        yield Footer()
+
+Bare().run()
+"""
+LATENCY_MS = 300
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def isolated_env(tmp: Path) -> dict[str, str]:
+    """A throwaway home so the benchmark never touches the user's profiles or keyring."""
+    home = tmp / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        {
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_DATA_HOME": str(home / ".local/share"),
+            "XDG_CACHE_HOME": str(home / ".cache"),
+            "OKX_WIZARD_KEYRING_SERVICE": f"okx-wizard-bench-{uuid.uuid4().hex[:8]}",
+            "OKX_WIZARD_VAULT_PASSWORD": "bench vault password 1234",
+            "TERM": "xterm-256color",
+        }
+    )
+    env.pop("TEXTUAL_LOG", None)
+    return env
+
+
+# -- first paint -------------------------------------------------------------------------------
+def _tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+
+def _tree_rss_kib(pid: int) -> int:
+    """Largest resident set among a process and its descendants (the Python process)."""
+    best = 0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                best = max(best, int(line.split()[1]))
+        todo.extend(int(c) for c in children)
+    return best
+
+
+def first_paint(command: str, marker: str, env: dict[str, str]) -> tuple[float, int]:
+    """Seconds from launch to ``marker`` on the 80x24 tmux screen, and RSS (KiB) then."""
+    session = f"bench-{uuid.uuid4().hex[:8]}"
+    env_args = [
+        f"{k}={v}"
+        for k, v in env.items()
+        if k.startswith(("HOME", "XDG_", "OKX_", "TERM", "NO_COLOR"))
+    ]
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "env",
+            *env_args,
+            "sh",
+            "-c",
+            command,
+        ],
+        check=True,
+        env=env,
+    )
+    try:
+        deadline = start + 20
+        while time.perf_counter() < deadline:
+            if marker in _tmux("capture-pane", "-p", "-t", session):
+                elapsed = time.perf_counter() - start
+                time.sleep(0.3)
+                pid = int(_tmux("display", "-p", "-t", session, "#{pane_pid}").strip() or 0)
+                return elapsed, _tree_rss_kib(pid)
+            time.sleep(0.002)
+        raise RuntimeError(
+            f"{marker!r} never appeared for {command!r}:\n"
+            + _tmux("capture-pane", "-p", "-t", session)
+        )
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], check=False, capture_output=True)
+
+
+# -- command start-up --------------------------------------------------------------------------
+def wall(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(argv, env=env, capture_output=True, check=False)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(f"{argv} exited {result.returncode}: {result.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def alternate(runs: int, *commands: Callable[[], float]) -> list[list[float]]:
+    results: list[list[float]] = [[] for _ in commands]
+    for _ in range(runs):
+        for i, command in enumerate(commands):
+            results[i].append(command())
+    return results
+
+
+# -- checks against the simulator --------------------------------------------------------------
+def login(sim: Simulator, env: dict[str, str], name: str, key: dict[str, str]) -> None:
+    result = subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "okx_wizard",
+            "login",
+            "--profile",
+            name,
+            "--stdin",
+            "--base-url",
+            sim.url(),
+        ],
+        input=json.dumps(key).encode(),
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"login {name} failed: {result.stdout.decode()}{result.stderr.decode()}")
+
+
+def round_trips(
+    sim: Simulator, argv: list[str], env: dict[str, str], runs: int
+) -> dict[str, float]:
+    times: dict[int, list[float]] = {0: [], LATENCY_MS: []}
+    for _ in range(runs):
+        for latency in (0, LATENCY_MS):
+            sim.latency_ms = latency
+            times[latency].append(wall(argv, env))
+    sim.latency_ms = 0
+    t0, t300 = median(times[0]), median(times[LATENCY_MS])
+    return {"t0": t0, "t300": t300, "round_trips": (t300 - t0) / (LATENCY_MS / 1000)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9, help="runs per measurement (>= 7)")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        sys.exit("tmux is needed: apt-get install tmux")
+    runs = max(7, args.runs)
+    tmp = Path(tempfile.mkdtemp(prefix="okxw-bench-"))
+    env = isolated_env(tmp)
+    bare = tmp / "bare_app.py"
+    bare.write_text(BARE_APP)
+
+    print("first paint ...", flush=True)
+    wizard_cmd = f"{PYTHON} -m okx_wizard --simulator"
+    paint = alternate(
+        runs,
+        lambda: first_paint(f"{PYTHON} {bare}", "bare-textual-ready", env)[0],
+        lambda: first_paint(wizard_cmd, "Profile name", env)[0],
+    )
+    bare_rss = [first_paint(f"{PYTHON} {bare}", "bare-textual-ready", env)[1] for _ in range(3)]
+    wiz_rss = [first_paint(wizard_cmd, "Profile name", env)[1] for _ in range(3)]
+
+    print("start-up ...", flush=True)
+    startup = alternate(
+        runs,
+        lambda: wall([PYTHON, "-c", "pass"], env),
+        lambda: wall([PYTHON, "-m", "okx_wizard", "--version"], env),
+        lambda: wall([PYTHON, "-m", "okx_wizard", "list"], env),
+    )
+
+    print("checks ...", flush=True)
+    with Simulator() as sim:
+        good = SAMPLE["good"]
+        creds = {
+            "api_key": good.api_key,
+            "secret_key": good.secret_key,
+            "passphrase": good.passphrase,
+        }
+        login(sim, env, "bench", creds)
+        one = round_trips(sim, [PYTHON, "-m", "okx_wizard", "check", "bench"], env, runs)
+        env_all = isolated_env(tmp / "many")
+        for i in range(20):
+            key = dataclasses.replace(good, api_key=str(uuid.uuid4()), label=f"bench{i}")
+            sim.add_key(key)
+            login(sim, env_all, f"bench{i:02d}", {**creds, "api_key": key.api_key})
+        many = round_trips(sim, [PYTHON, "-m", "okx_wizard", "check", "--all"], env_all, runs)
+
+    bare_t, wiz_t = median(paint[0]), median(paint[1])
+    bare_m, wiz_m = median(bare_rss), median(wiz_rss)
+    py_t, ver_t, list_t = (median(s) for s in startup)
+    rows = [
+        (
+            "first paint, 80x24 in tmux",
+            f"{wiz_t * 1000:.0f} ms vs bare Textual {bare_t * 1000:.0f} ms",
+            f"{wiz_t / bare_t:.2f}x",
+            "<= 1.15x",
+            wiz_t / bare_t <= 1.15,
+        ),
+        (
+            "resident memory after paint",
+            f"{wiz_m / 1024:.1f} MiB vs bare {bare_m / 1024:.1f} MiB",
+            f"{wiz_m / bare_m:.2f}x",
+            "<= 1.2x",
+            wiz_m / bare_m <= 1.2,
+        ),
+        (
+            "okx-wizard --version",
+            f"{ver_t * 1000:.0f} ms vs python -c pass {py_t * 1000:.0f} ms",
+            f"{ver_t / py_t:.2f}x",
+            "<= 3x",
+            ver_t / py_t <= 3,
+        ),
+        (
+            "okx-wizard list",
+            f"{list_t * 1000:.0f} ms vs python -c pass {py_t * 1000:.0f} ms",
+            f"{list_t / py_t:.2f}x",
+            "(no target)",
+            True,
+        ),
+        (
+            "check, +300 ms latency",
+            f"{one['t300'] * 1000:.0f} ms vs {one['t0'] * 1000:.0f} ms",
+            f"{one['round_trips']:.2f} round trips",
+            "<= 1.3",
+            one["round_trips"] <= 1.3,
+        ),
+        (
+            "check --all, 20 profiles, +300 ms",
+            f"{many['t300'] * 1000:.0f} ms vs {many['t0'] * 1000:.0f} ms",
+            f"{many['round_trips']:.2f} round trips",
+            "<= 1.5",
+            many["round_trips"] <= 1.5,
+        ),
+    ]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Made by `python bench/run.py` (in the project's virtualenv, with tmux installed); "
+        f"medians of {runs} alternating runs. Machine: {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d')}.",
+        "",
+        "| what | measured | ratio | target | met |",
+        "|---|---|---|---|---|",
+        *(f"| {a} | {b} | {c} | {d} | {'yes' if e else 'NO'} |" for a, b, c, d, e in rows),
+        "",
+        "First paint is the time from launching the command in a fresh 80x24 tmux session to the "
+        "first screen text appearing in `tmux capture-pane`; the wizard starts its local "
+        "simulator too. Round trips are (t₃₀₀ − t₀) / 300 ms, whole `okx-wizard` processes "
+        "against the simulator with 300 ms added to every response.",
+        "",
+    ]
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text("\n".join(lines))
+    print("\n".join(lines))
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

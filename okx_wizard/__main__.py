@@ -1,0 +1,3 @@
+from okx_wizard.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,94 @@
+"""Shared fixtures: a running simulator, a throwaway home, and a way to run the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from okx_wizard.core.simulator import SAMPLE, SimKey, Simulator
+
+VAULT_PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture
+def sim() -> Iterator[Simulator]:
+    """A local OKX simulator on loopback with the sample keys."""
+    with Simulator() as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """A throwaway HOME and XDG dirs, a unique keyring service, in this process and for children.
+
+    Uses the session's Secret Service when there is one (CI runs under dbus-run-session), else the
+    encrypted vault with a test password: both are real stores.
+    """
+    home = tmp_path / "home"
+    env = {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_STATE_HOME": str(home / ".local" / "state"),
+        "OKX_WIZARD_KEYRING_SERVICE": f"okx-wizard-test-{uuid.uuid4().hex[:12]}",
+        "OKX_WIZARD_VAULT_PASSWORD": VAULT_PASSWORD,
+        "NO_COLOR": "1",
+    }
+    home.mkdir(mode=0o700)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("TEXTUAL_LOG", raising=False)
+    return env
+
+
+@pytest.fixture
+def cli_env(isolated_home: dict[str, str]) -> dict[str, str]:
+    """The environment a CLI subprocess runs with: the isolated home, nothing of the user's."""
+    keep = ("PATH", "LANG", "LC_ALL", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "TMPDIR")
+    env = {k: os.environ[k] for k in keep if k in os.environ}
+    env.update(isolated_home)
+    env.setdefault("LANG", "C.UTF-8")
+    return env
+
+
+def run_cli(
+    *args: str, env: dict[str, str], stdin: bytes = b"", timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run ``okx-wizard ARGS`` in a subprocess, as a script would."""
+    result = subprocess.run(
+        [sys.executable, "-m", "okx_wizard", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+    )
+    return subprocess.CompletedProcess(
+        result.args,
+        result.returncode,
+        result.stdout.decode("utf-8", "replace"),
+        result.stderr.decode("utf-8", "replace"),
+    )
+
+
+def stdin_for(key: SimKey, *, passphrase: str | None = None, secret: str | None = None) -> bytes:
+    """The JSON ``login --stdin`` reads, for a simulator key (optionally with a wrong part)."""
+    import json
+
+    return json.dumps(
+        {
+            "api_key": key.api_key,
+            "secret_key": secret if secret is not None else key.secret_key,
+            "passphrase": passphrase if passphrase is not None else key.passphrase,
+        }
+    ).encode()
+
+
+__all__ = ["SAMPLE", "VAULT_PASSWORD", "run_cli", "stdin_for"]
