@@ -198,7 +198,7 @@ def round_trips(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=9, help="runs per measurement (>= 7)")
+    parser.add_argument("--runs", type=int, default=11, help="runs per measurement (>= 7)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
     if shutil.which("tmux") is None:

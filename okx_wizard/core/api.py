@@ -6,7 +6,7 @@ are marked as such: the TUI runs them in thread workers, the async ones in async
 
 from __future__ import annotations
 
-import asyncio
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -58,6 +58,7 @@ class Workspace:
     ctx: Context = field(default_factory=Context)
     _meta: MetadataStore | None = field(default=None, init=False, repr=False)
     _stores: dict[str, SecretStore] = field(default_factory=dict, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     # -- metadata -----------------------------------------------------------------------------
     @property
@@ -106,19 +107,20 @@ class Workspace:
     def secrets(self, kind: str | None = None) -> SecretStore:
         """The store of ``kind`` ("keyring", "vault", "plaintext"; None: the best there is)."""
         key = kind or "auto"
-        store = self._stores.get(key)
-        if store is None:
-            from okx_wizard.core.secret_store import open_secret_store
+        with self._lock:  # check --all asks from many threads: open (and unlock) once
+            store = self._stores.get(key)
+            if store is None:
+                from okx_wizard.core.secret_store import open_secret_store
 
-            store = open_secret_store(
-                kind,
-                simulator=self.ctx.simulator,
-                allow_insecure=self.ctx.allow_insecure,
-                vault_password=self.ctx.vault_password,
-                prompt_password=self.ctx.prompt_password,
-            )
-            self._stores[key] = store
-            self._stores[store.kind] = store
+                store = open_secret_store(
+                    kind,
+                    simulator=self.ctx.simulator,
+                    allow_insecure=self.ctx.allow_insecure,
+                    vault_password=self.ctx.vault_password,
+                    prompt_password=self.ctx.prompt_password,
+                )
+                self._stores[key] = store
+                self._stores[store.kind] = store
         return store
 
     def _store_for(self, name: str) -> SecretStore:
@@ -265,6 +267,8 @@ class Workspace:
         endpoint: Endpoint | None = None,
     ) -> Report:
         """Verify a stored profile's key, its previous key, its age and its storage."""
+        import asyncio
+
         meta = self.require(name)
         endpoint = endpoint or self.profile_endpoint(meta)
         try:
@@ -322,6 +326,8 @@ class Workspace:
         self, names: list[str] | None = None, *, max_age_days: int | None = None
     ) -> list[Report]:
         """Check many profiles at once: each sub-account has its own rate limit."""
+        import asyncio
+
         names = names if names is not None else sorted(self.meta.load())
         return list(
             await asyncio.gather(*(self.check(n, max_age_days=max_age_days) for n in names))
