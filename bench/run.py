@@ -74,8 +74,11 @@ def isolated_env(tmp: Path) -> dict[str, str]:
 
 
 # -- first paint -------------------------------------------------------------------------------
+TMUX = ["tmux", "-L", f"okxw-bench-{os.getpid()}"]  # a server of its own: never the user's
+
+
 def _tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+    return subprocess.run([*TMUX, *args], capture_output=True, text=True, check=False).stdout
 
 
 def _tree_rss_kib(pid: int) -> int:
@@ -107,7 +110,7 @@ def first_paint(command: str, marker: str, env: dict[str, str]) -> tuple[float, 
     start = time.perf_counter()
     subprocess.run(
         [
-            "tmux",
+            *TMUX,
             "new-session",
             "-d",
             "-s",
@@ -139,7 +142,7 @@ def first_paint(command: str, marker: str, env: dict[str, str]) -> tuple[float, 
             + _tmux("capture-pane", "-p", "-t", session)
         )
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], check=False, capture_output=True)
+        subprocess.run([*TMUX, "kill-session", "-t", session], check=False, capture_output=True)
 
 
 # -- command start-up --------------------------------------------------------------------------

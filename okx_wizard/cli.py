@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import signal
 import sys
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from okx_wizard.core.secret import Secret
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# An SSH drop (SIGHUP) and a kill (SIGTERM) end okx-wizard like Ctrl+C: cleanly, exit 128 + N.
+TERMINATING = (signal.SIGTERM, signal.SIGHUP)
 REGION_CHOICES = ("global", "eea", "us")
 
 
@@ -31,6 +34,28 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _seconds(value: str) -> float:
+    """A --timeout: a finite number of seconds above 0 (nan and inf would bound nothing)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise argparse.ArgumentTypeError("must be a number of seconds more than 0")
+    return seconds
+
+
+def _base_url(value: str) -> str:
+    """A --base-url: http(s), a host, a port in range; refused at once, before any request."""
+    from okx_wizard.core.errors import UsageError
+    from okx_wizard.core.validation import validate_base_url
+
+    try:
+        return validate_base_url(value)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _common() -> _Parser:
@@ -51,7 +76,7 @@ def _common() -> _Parser:
     )
     group.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=argparse.SUPPRESS,
         metavar="SECONDS",
         help="bound on a whole check (default 15)",
@@ -70,6 +95,7 @@ def _where(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--base-url",
+        type=_base_url,
         metavar="URL",
         help="send requests here instead of the region's host (proxies, tests)",
     )
@@ -157,8 +183,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+_CONTROL = dict.fromkeys([*range(0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F),
+                          *range(0x2066, 0x206A)])  # fmt: skip
+_CONTROL.pop(ord("\n"))
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters (terminal escapes, bidi overrides) made visible.
+
+    Names and messages can come from a hand-edited profile file or a server: they must never
+    move the cursor, recolour or clear the user's terminal.
+    """
+    if not any(ord(c) in _CONTROL for c in text):
+        return text
+    return "".join(f"\\x{ord(c):02x}" if ord(c) in _CONTROL else c for c in text)
+
+
 def _err(message: str) -> None:
-    print(f"okx-wizard: {message}", file=sys.stderr)
+    print(_printable(f"okx-wizard: {message}"), file=sys.stderr)
 
 
 def _profile_name(name: str) -> str:
@@ -238,6 +280,10 @@ def _format_report(report: Report) -> str:
     return "\n".join(lines)
 
 
+def _printable_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: _printable(v) if isinstance(v, str) else v for k, v in row.items()}
+
+
 def _jsonable(value: object) -> str:
     """Datetimes in metadata become ISO strings in JSON output."""
     isoformat = getattr(value, "isoformat", None)
@@ -247,9 +293,57 @@ def _jsonable(value: object) -> str:
 
 
 def _run_async(coro: Any) -> Any:
+    """Run ``coro``; SIGTERM/SIGHUP cancel it cleanly (no half-finished task is left behind)."""
     import asyncio
 
-    return asyncio.run(coro)
+    received: list[int] = []
+
+    async def main() -> Any:
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        assert task is not None
+
+        def stop(signum: int) -> None:
+            received.append(signum)
+            task.cancel()
+
+        for sig in TERMINATING:
+            loop.add_signal_handler(sig, stop, sig)
+        try:
+            return await coro
+        except asyncio.CancelledError:
+            if not received:
+                raise
+            return None
+        finally:
+            for sig in TERMINATING:
+                loop.remove_signal_handler(sig)
+
+    result = asyncio.run(main())
+    if received:
+        raise SystemExit(128 + received[0])
+    return result
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGTERM, SIGHUP and SIGINT until the block is done: a save is never cut in half."""
+    received: list[int] = []
+
+    def hold(signum: int, _frame: object) -> None:
+        received.append(signum)
+
+    held = (*TERMINATING, signal.SIGINT)
+    previous = {sig: signal.signal(sig, hold) for sig in held}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if received:
+        if received[0] == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise SystemExit(128 + received[0])
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -283,7 +377,7 @@ def cmd_list(ws: Workspace, args: argparse.Namespace) -> int:
         print("No profiles yet. Run `okx-wizard setup` to create one.")
     else:
         print(f"{'PROFILE':<20} {'REGION':<7} {'ENV':<5} {'KEY':<11} {'AGE':>5}  LAST CHECK")
-        for r in rows:
+        for r in (_printable_row(row) for row in rows):
             last: dict[str, Any] = r["last_check"] or {}
             result = (
                 "never"
@@ -299,7 +393,8 @@ def cmd_list(ws: Workspace, args: argparse.Namespace) -> int:
                 f"{age:>5}  {result}"
             )
     for name in pending:
-        print(f"(unfinished setup: {name} — run `okx-wizard setup --profile {name}` to resume)")
+        shown = _printable(name)
+        print(f"(unfinished setup: {shown} — run `okx-wizard setup --profile {shown}` to resume)")
     return EXIT_OK
 
 
@@ -318,7 +413,7 @@ def cmd_check(ws: Workspace, args: argparse.Namespace) -> int:
             if not reports:
                 print("No profiles to check.")
             for r in reports:
-                print(_format_report(r))
+                print(_printable(_format_report(r)))
         return EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED
     name = args.profile
     if name is None:
@@ -336,7 +431,9 @@ def cmd_check(ws: Workspace, args: argparse.Namespace) -> int:
         demo = meta.demo if args.demo is None else args.demo
         endpoint = ws.endpoint(args.region or meta.region, demo, args.base_url or meta.base_url)
     report = _run_async(ws.check(name, max_age_days=args.max_age_days, endpoint=endpoint))
-    print(json.dumps(report.to_json(), indent=2) if args.json else _format_report(report))
+    print(
+        json.dumps(report.to_json(), indent=2) if args.json else _printable(_format_report(report))
+    )
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -374,7 +471,8 @@ def cmd_login(ws: Workspace, args: argparse.Namespace) -> int:
     endpoint = ws.endpoint(region_code, demo, base_url)
     report = _run_async(ws.verify(name, creds, endpoint, intentions, previous=old))
     if report.ok:
-        ws.commit(name, creds, report, intentions)
+        with _signals_deferred():
+            ws.commit(name, creds, report, intentions)
         if old is not None and report.previous_key_active:
             report.warn(
                 "previous-key-active", f"The old key {old.hint} still works: delete it on OKX."
@@ -382,7 +480,7 @@ def cmd_login(ws: Workspace, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:
-        print(_format_report(report))
+        print(_printable(_format_report(report)))
         if report.ok:
             print(
                 f"Saved as profile {name!r} in the {ws.profile(name).storage} store."  # type: ignore[union-attr]
@@ -409,7 +507,8 @@ def cmd_remove(ws: Workspace, args: argparse.Namespace) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing removed.")
             return EXIT_OK
-    ws.remove(name)
+    with _signals_deferred():
+        ws.remove(name)
     print(
         f"Removed profile {name!r} ({meta.api_key_hint}). Delete the key on OKX too: "
         f"it still works there until you do."
@@ -480,7 +579,36 @@ def cmd_tui(ws: Workspace, args: argparse.Namespace) -> int:
         ws.require(profile)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise _usage("the wizard needs a terminal; for scripts use `okx-wizard login --stdin`")
-    return int(run_tui(ws.ctx, mode, profile, debug))
+    return int(run_tui(ws.ctx, mode, profile, debug, auto_pilot=_tui_signal_exit()))
+
+
+def _tui_signal_exit() -> Callable[[Any], Any]:
+    """SIGTERM and SIGHUP (an SSH drop) end the wizard through its own exit.
+
+    Raising SystemExit from a signal handler while Textual runs can skip its shutdown: the
+    terminal stays in application mode and its input thread keeps the process alive forever.
+    So the signals are held until the app is up, then turned into ``app.exit(128 + N)`` on its
+    event loop; workers finish (a pending key being saved is saved) and the terminal is restored.
+    """
+    import asyncio
+
+    received: list[int] = []
+    for sig in TERMINATING:
+        signal.signal(sig, lambda signum, _frame: received.append(signum))
+
+    async def on_ready(pilot: Any) -> None:
+        app = pilot.app
+        loop = asyncio.get_running_loop()
+
+        def stop(signum: int) -> None:
+            app.exit(return_code=128 + signum)
+
+        for sig in TERMINATING:
+            loop.add_signal_handler(sig, stop, sig)
+        if received:
+            stop(received[0])
+
+    return on_ready
 
 
 COMMANDS: dict[str | None, Callable[[Workspace, argparse.Namespace], int]] = {
@@ -508,7 +636,7 @@ def _terminate(signum: int, _frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every expected failure ends in a message and an exit code."""
-    for sig in (signal.SIGTERM, signal.SIGHUP):
+    for sig in TERMINATING:
         signal.signal(sig, _terminate)
     parser = build_parser()
     args = parser.parse_args(argv)

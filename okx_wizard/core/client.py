@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import html
 import ipaddress
 import json
 import logging
@@ -52,6 +53,8 @@ BACKOFF_BASE = 0.2
 # Never start a retry with less time than this left: it could not finish anyway.
 MIN_ATTEMPT_BUDGET = 0.25
 EXCERPT_CHARS = 80
+# What _excerpt gives for a body that repeats the credentials: it is described, never quoted.
+WITHHELD = "\x00withheld"
 
 _TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -229,12 +232,23 @@ class OkxClient:
         if self.endpoint.demo:
             headers["x-simulated-trading"] = "1"
         if creds is not None:
+            if not (creds.api_key.isascii() and creds.passphrase.reveal().isascii()):
+                raise WizardError(
+                    "auth",
+                    "The API key or passphrase contains characters that are not plain ASCII "
+                    "(such as accented letters or typographic quotes), so it cannot be sent to "
+                    "OKX. Fix: enter them exactly as on OKX's form, in plain ASCII characters.",
+                )
             stamp = okx_timestamp(round(sent_ms) + time_offset_ms)
             headers["OK-ACCESS-KEY"] = creds.api_key
             headers["OK-ACCESS-SIGN"] = sign(creds.secret_key.reveal(), stamp, "GET", request_path)
             headers["OK-ACCESS-TIMESTAMP"] = stamp
             headers["OK-ACCESS-PASSPHRASE"] = creds.passphrase.reveal()
         url = self.endpoint.base_url.rstrip("/") + request_path
+        try:
+            urlsplit(url).port  # noqa: B018 - a port beyond 65535 would only fail in the socket
+        except ValueError:
+            raise WizardError("network", self._bad_url_message()) from None
         try:
             response = await self._http.get(url, headers=headers)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol):
@@ -279,7 +293,8 @@ class OkxClient:
     # -- messages -------------------------------------------------------------------------------
     @property
     def _host(self) -> str:
-        return urlsplit(self.endpoint.base_url).netloc or self.endpoint.base_url
+        netloc = urlsplit(self.endpoint.base_url).netloc.rpartition("@")[2]
+        return netloc or self.endpoint.base_url
 
     def _timeout_message(self) -> str:
         return (
@@ -299,6 +314,16 @@ class OkxClient:
         host = self._host
         causes = list(_causes(exc))
         tls = next((c for c in causes if isinstance(c, ssl.SSLError)), None)
+        if tls is not None and not isinstance(tls, ssl.SSLCertVerificationError):
+            reason = getattr(tls, "reason", None) or str(tls)
+            reason_text = f" ({reason})" if reason else ""
+            return WizardError(
+                "network",
+                f"The secure (TLS) connection to {host} failed{reason_text}: the server did not "
+                "complete a TLS handshake. Fix: check the base URL (a plain-HTTP server reached "
+                "with https://, or the wrong port); if a proxy or firewall intercepts HTTPS, "
+                "check its settings.",
+            ), False
         if tls is not None:
             reason = getattr(tls, "reason", None) or str(tls)
             reason_text = f" ({reason})" if reason else ""
@@ -354,6 +379,8 @@ class OkxClient:
         status_text = f"HTTP {status} {phrase}".strip()
         excerpt = _excerpt(response.text if response.content else "", creds)
         said = f" (it began: “{excerpt}”)" if excerpt else ""
+        if excerpt == WITHHELD:
+            said = " (not quoted here: it repeats this key's credentials)"
         if status == 429:
             return WizardError(
                 "rate_limit",
@@ -435,10 +462,22 @@ def _first_ip(text: str) -> str | None:
     return None
 
 
+def _echoes(text: str, creds: Credentials, piece: int = 8) -> bool:
+    """Whether ``text`` holds a secret of ``creds`` or any ``piece``-character part of one."""
+    folded = text.casefold()
+    for secret in (creds.passphrase.reveal(), creds.secret_key.reveal()):
+        secret = secret.casefold()
+        parts = [secret[i : i + piece] for i in range(max(1, len(secret) - piece + 1))]
+        if any(part and part in folded for part in parts):
+            return True
+    return False
+
+
 def _excerpt(text: str, creds: Credentials | None) -> str:
     """At most EXCERPT_CHARS of a response body as one line: an HTML page's title, or its start.
 
-    Anything matching the credentials is masked, in case a proxy's error page echoes headers.
+    A page that repeats any part of the credentials (a proxy's error page may echo the request
+    headers, HTML-escaped or cut short) is not quoted at all.
     """
     if not text:
         return ""
@@ -447,11 +486,9 @@ def _excerpt(text: str, creds: Credentials | None) -> str:
         text = title.group(1)
     elif "<" in text:
         text = _TAG_RE.sub(" ", text)
-    line = " ".join(text.split())
-    if creds is not None:
-        for secret in (creds.passphrase.reveal(), creds.secret_key.reveal()):
-            if secret:
-                line = line.replace(secret, "****")
+    line = " ".join(html.unescape(text).split())
+    if creds is not None and _echoes(line, creds):
+        return WITHHELD
     if len(line) > EXCERPT_CHARS:
         line = line[: EXCERPT_CHARS - 1] + "…"
     return line

@@ -13,6 +13,7 @@ command says which file and which line to fix.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -24,6 +25,8 @@ from typing import Any, Literal, cast, get_args
 from okx_wizard.core.errors import StorageError
 from okx_wizard.core.fsutil import atomic_write, ensure_private_dir, file_lock
 from okx_wizard.core.models import Intentions, UseCase
+from okx_wizard.core.regions import REGION_CODES
+from okx_wizard.core.validation import check_profile_name
 
 SCHEMA_VERSION = 1
 APP_NAME = "okx-wizard"
@@ -114,6 +117,9 @@ class ProfileMeta:
     def from_toml(cls, name: str, table: Mapping[str, Any]) -> ProfileMeta:
         """Build a profile from its TOML table; raises :class:`SchemaError` on a wrong type."""
         read = _TableReader(table, f"profiles.{name}")
+        region = read.string("region", "global")
+        if region not in REGION_CODES:
+            raise SchemaError(read.where("region"), f"one of {', '.join(REGION_CODES)}")
         storage = read.string("storage", "keyring")
         if storage not in STORAGE_KINDS:
             raise SchemaError(read.where("storage"), f"one of {', '.join(STORAGE_KINDS)}")
@@ -122,7 +128,7 @@ class ProfileMeta:
             last_check = _normalise_last_check(last_check, read.where("last_check"))
         return cls(
             name=name,
-            region=read.string("region", "global"),
+            region=region,
             demo=read.boolean("demo", False),
             base_url=read.optional_string("base_url"),
             simulator=read.boolean("simulator", False),
@@ -381,7 +387,7 @@ class MetadataStore:
                 "Check its owner and permissions (it should be yours, mode 600)."
             ) from None
         try:
-            document = tomllib.loads(raw.decode("utf-8"))
+            document = tomllib.loads(raw.decode("utf-8-sig"))  # an editor's BOM is fine
         except UnicodeDecodeError:
             raise self._broken(raw, "it is not UTF-8 text") from None
         except tomllib.TOMLDecodeError as exc:
@@ -407,6 +413,12 @@ class MetadataStore:
                 if not isinstance(tables, dict):
                     raise SchemaError(section, "a table")
                 for name, table in tables.items():
+                    if check_profile_name(name).blocking:
+                        # json.dumps: the name as TOML writes it, control characters escaped.
+                        raise SchemaError(
+                            f"{section}.{json.dumps(name)}",
+                            "named with 1–64 letters, digits, '.', '_' or '-'",
+                        )
                     if not isinstance(table, dict):
                         raise SchemaError(f"{section}.{name}", "a table")
             for name, table in document.get("profiles", {}).items():

@@ -317,6 +317,44 @@ def shell_unsafe_chars(passphrase: str | Secret) -> set[str]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Base URL
+
+
+def check_base_url(url: str) -> FieldCheck:
+    """Whether ``url`` can be a base URL for OKX requests: http(s), a host, a valid port.
+
+    The message quotes the URL with control characters escaped and its length bounded.
+    """
+    from urllib.parse import urlsplit
+
+    shown = _shown(url.encode("unicode_escape").decode("ascii"))
+    if not url.strip():
+        return FieldCheck("error", "The base URL is empty: leave the option out to use OKX's.")
+    if not _ascii_printable(url):
+        return FieldCheck("error", f"{shown} has spaces or control characters.")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return FieldCheck("error", f"{shown} has an invalid host or port (1-65535).")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return FieldCheck("error", f"{shown} is not an http:// or https:// URL with a host.")
+    if port == 0:
+        return FieldCheck("error", f"{shown} has an invalid port (1-65535).")
+    if parts.username is not None or parts.password is not None:
+        return FieldCheck("error", f"{_shown(parts.hostname)}: no user or password in the URL.")
+    return FieldCheck("ok")
+
+
+def validate_base_url(url: str) -> str:
+    """Return ``url`` if requests can go there, else raise :class:`UsageError` saying why."""
+    result = check_base_url(url)
+    if result.blocking:
+        raise UsageError(result.message)
+    return url
+
+
+# ---------------------------------------------------------------------------------------------
 # IP whitelist
 
 _LOCAL_V4 = tuple(

@@ -1,0 +1,254 @@
+"""The Textual app: its keys, the step sequence, and the safety rules for a secrets-handling TUI.
+
+Screens gather input and show results (okx_wizard/screens); the rules live in okx_wizard/core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from okx_wizard.core.wizard_state import STEP_NAMES, WizardState
+
+if TYPE_CHECKING:
+    from okx_wizard.core.api import Workspace
+    from okx_wizard.core.metadata import ProfileMeta
+
+
+def step_screen(index: int) -> Screen[None]:
+    """A fresh screen for wizard step ``index`` (it loads itself from the state object)."""
+    from okx_wizard.screens import (
+        before_you_start,
+        capture,
+        passphrase,
+        permissions,
+        saved,
+        start,
+        sub_account,
+        test_connection,
+    )
+
+    classes: dict[str, type[Screen[None]]] = {
+        "start": start.StartScreen,
+        "before_you_start": before_you_start.BeforeYouStartScreen,
+        "sub_account": sub_account.SubAccountScreen,
+        "permissions": permissions.PermissionsScreen,
+        "passphrase": passphrase.PassphraseScreen,
+        "capture": capture.CaptureScreen,
+        "test_connection": test_connection.TestConnectionScreen,
+        "saved": saved.SavedScreen,
+    }
+    return classes[STEP_NAMES[index]]()
+
+
+class OkxWizardApp(App[int]):
+    """okx-wizard's terminal UI: home, first-time setup and key rotation."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "okx-wizard"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
+        Binding("ctrl+l", "clear_clipboard", "Clear clipboard", show=True),
+    ]
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        mode: Literal["home", "setup", "rotate"] = "home",
+        profile: str | None = None,
+        debug: bool = False,
+    ) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.launch_mode = mode
+        self.launch_profile = profile
+        self.debug_mode = debug
+        self.state = WizardState()
+        self.clipboard_has_secret = False
+        self.profile_names: set[str] = set()
+        self.profile_metas: dict[str, ProfileMeta] = {}
+        self._draft_name = ""
+        self._home_below = False
+
+    @property
+    def simulator(self) -> bool:
+        return self.workspace.ctx.simulator
+
+    def get_default_screen(self) -> Screen[None]:
+        from okx_wizard.screens.launch import LaunchScreen
+
+        return LaunchScreen()
+
+    # -- the step sequence -----------------------------------------------------------------------
+    def start_wizard(self, state: WizardState, step: int | None = None) -> None:
+        """Begin (or resume) a setup or rotation with ``state`` at ``step``."""
+        self.state = state
+        self._draft_name = state.profile if state.step > state.first_step else ""
+        self._home_below = self._screen_is_home(self.screen)
+        self.state.step = state.first_step if step is None else step
+        self.push_screen(step_screen(self.state.step))
+
+    def show_step(self, index: int) -> None:
+        """Replace the current step with step ``index``; the draft is saved on the way."""
+        self.state.step = index
+        self.save_draft()
+        self.switch_screen(step_screen(index))
+
+    def go_next(self) -> None:
+        if self.state.step + 1 < len(STEP_NAMES):
+            self.show_step(self.state.step + 1)
+
+    def go_back(self) -> None:
+        if self.state.step > self.state.first_step:
+            self.show_step(self.state.step - 1)
+            return
+        if self._home_below:
+            self.leave_wizard()
+        else:
+            self.request_quit()
+
+    def leave_wizard(self) -> None:
+        """Back to the home screen (or out, when the wizard was started directly)."""
+        if not self._home_below:
+            self.exit(0)
+            return
+        self.state = WizardState()
+        self.pop_screen()
+        from okx_wizard.screens.home import HomeScreen
+
+        if isinstance(self.screen, HomeScreen):
+            self.screen.reload(clear=True)
+
+    def show_home(self) -> None:
+        from okx_wizard.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+
+    @staticmethod
+    def _screen_is_home(screen: Screen[object]) -> bool:
+        from okx_wizard.screens.home import HomeScreen
+
+        return isinstance(screen, HomeScreen)
+
+    # -- drafts (no secrets) ---------------------------------------------------------------------
+    def save_draft(self) -> None:
+        """Keep the answers so a re-run can resume, once the profile has a name."""
+        state = self.state
+        if not state.profile or state.saved:
+            return
+        self._write_draft(state.profile, state.to_draft(), self._draft_name)
+        self._draft_name = state.profile
+
+    @work(thread=True, group="draft", exclusive=False)
+    def _write_draft(self, name: str, draft: dict[str, object], old_name: str) -> None:
+        ws = self.workspace
+        if old_name and old_name != name and ws.profile(old_name) is None:
+            ws.discard_pending(old_name)
+        ws.save_draft(name, draft)
+
+    # -- quitting --------------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Quit; first ask when captured credentials are not yet saved."""
+        self.request_quit()
+
+    def request_quit(self) -> None:
+        """Exit now, or ask first while captured credentials are not saved."""
+        if not self.state.unsaved:
+            self.exit(0)
+            return
+        from okx_wizard.screens.modals import QuitScreen
+
+        if isinstance(self.screen, QuitScreen):
+            self.exit(0)
+            return
+
+        def answer(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit(0)
+
+        self.push_screen(QuitScreen(pending=self.state.pending_saved), answer)
+
+    # -- clipboard -------------------------------------------------------------------------------
+    def copy_text(self, text: str, *, what: str, secret: bool = False) -> None:
+        """Copy ``text`` by OSC 52 (works over SSH) and pyperclip when available; never needed."""
+        self.copy_to_clipboard(text)
+        if not self.is_headless:
+            self._copy_local(text)
+        self.clipboard_has_secret = secret
+        self.refresh_bindings()
+        tail = " Press ctrl+l to clear the clipboard when done." if secret else ""
+        self.notify(f"Copied {what}.{tail}", timeout=6 if secret else 3)
+
+    def action_clear_clipboard(self) -> None:
+        self.copy_to_clipboard("")
+        if not self.is_headless:
+            self._copy_local("")
+        self.clipboard_has_secret = False
+        self.refresh_bindings()
+        self.notify("Clipboard cleared.")
+
+    @work(thread=True, group="clipboard")
+    def _copy_local(self, text: str) -> None:
+        try:
+            import pyperclip
+
+            pyperclip.copy(text)
+        except Exception:  # noqa: S110 - no local clipboard (SSH, no X): OSC 52 already went out
+            pass
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_clipboard":
+            return self.clipboard_has_secret
+        return True
+
+    # -- safety ----------------------------------------------------------------------------------
+    def secrets_in_memory(self) -> list[str]:
+        """Every secret value the app holds, to scrub from a crash report."""
+        state = self.state
+        values = [
+            state.passphrase,
+            state.passphrase_confirm,
+            state.captured_secret,
+            state.captured_passphrase,
+        ]
+        found = [v.reveal() for v in values if v]
+        if state.captured_api_key:
+            found.append(state.captured_api_key)
+        return [v for v in found if len(v) >= 4]
+
+    def _fatal_error(self) -> None:
+        """Exit after an unexpected error: a traceback without local variables or secrets."""
+        self.bell()
+        from okx_wizard.screens.crash import render_crash
+
+        self._exit_renderables.append(render_crash(self.console, self.secrets_in_memory()))
+        self._close_messages_no_wait()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette's commands, without "Screenshot": it could capture a revealed secret."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Disabled: a screenshot could capture a revealed secret."""
+        self.notify("Screenshots are disabled in okx-wizard: they could capture secrets.")
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """Disabled for the same reason as :meth:`action_screenshot`."""
+        self.action_screenshot()
+        return None
+
+
+__all__ = ["OkxWizardApp", "step_screen"]

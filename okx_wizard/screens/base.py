@@ -1,0 +1,215 @@
+"""What every wizard step shares: the step bar, Back/Next keys, and the link to the state object."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Footer, Input, RadioButton, RadioSet, Static
+
+from okx_wizard.core.wizard_state import STEP_TITLES, WizardState
+from okx_wizard.widgets.secret_input import SecretInput
+
+if TYPE_CHECKING:
+    from okx_wizard.app import OkxWizardApp
+
+
+W = TypeVar("W", bound=Widget)
+
+
+def titled(widget: W, title: str) -> W:
+    """``widget`` with a border title (shown by the CSS's border)."""
+    widget.border_title = title
+    return widget
+
+
+def shown(widget: Widget) -> bool:
+    """True when ``widget`` and all its containers are displayed."""
+    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
+
+
+class Field(Input):
+    """An Input whose Enter shows as "Next" in the footer (the screen decides what it does)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Next")]
+
+
+class SecretField(SecretInput):
+    """A SecretInput whose Enter shows as "Next" in the footer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Next")]
+
+
+class Choice(RadioButton):
+    """A radio button that reads "(•)" / "( )", so it is clear without colour (NO_COLOR)."""
+
+    @property
+    def _button(self) -> Content:
+        return Content("(•)" if self.value else "( )")
+
+
+class Tick(Checkbox, inherit_bindings=False):
+    """A checkbox that reads "[x]" / "[ ]" (clear without colour); Space ticks, Enter goes on."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_button", "Tick", show=False),
+    ]
+
+    @property
+    def _button(self) -> Content:
+        return Content("[x]" if self.value else "[ ]")
+
+
+class ChoiceSet(RadioSet, inherit_bindings=False):
+    """A RadioSet where the arrow keys choose (as in a native radio group) and Enter goes on."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,right", "next_button", "Next option", show=False),
+        Binding("up,left", "previous_button", "Previous option", show=False),
+        Binding("space", "toggle_button", "Choose", show=False),
+    ]
+
+    def on_mount(self) -> None:
+        # RadioSet's own mount handler highlights the first option; follow the pressed one.
+        self.call_after_refresh(self._follow_pressed)
+
+    def _follow_pressed(self) -> None:
+        if self.pressed_index >= 0:
+            self._selected = self.pressed_index
+
+    def action_next_button(self) -> None:
+        super().action_next_button()
+        if self.has_focus:
+            self.action_toggle_button()
+
+    def action_previous_button(self) -> None:
+        super().action_previous_button()
+        if self.has_focus:
+            self.action_toggle_button()
+
+
+class StepBar(Static):
+    """One line on top: which step of how many, and which profile."""
+
+
+class StepScreen(Screen[None]):
+    """Base of the wizard steps: loads from and saves to the one :class:`WizardState`."""
+
+    STEP: ClassVar[int] = 0
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("enter", "next", "Next"),
+    ]
+
+    @property
+    def wizard(self) -> OkxWizardApp:
+        from okx_wizard.app import OkxWizardApp
+
+        assert isinstance(self.app, OkxWizardApp)
+        return self.app
+
+    @property
+    def state(self) -> WizardState:
+        return self.wizard.state
+
+    def compose(self) -> ComposeResult:
+        yield StepBar(self.step_title(), classes="step-bar")
+        with VerticalScroll(classes="step-body"):
+            yield from self.compose_body()
+        yield Static("", classes="step-problem")
+        yield Footer(show_command_palette=False)
+
+    def compose_body(self) -> ComposeResult:
+        """The step's own widgets."""
+        yield from ()
+
+    def step_title(self) -> str:
+        state = self.state
+        first = state.first_step
+        total = len(STEP_TITLES) - first
+        number = self.STEP - first + 1
+        who = "rotating" if state.mode == "rotate" else "profile"
+        where = f" · {who} {state.profile}" if state.profile else ""
+        sim = " · SIMULATOR" if self.wizard.simulator else ""
+        text = f"Step {number}/{total}: {STEP_TITLES[self.STEP]}{where}{sim}"
+        return f" okx-wizard · {text}" if len(text) < 65 else f" {text}"
+
+    # -- state -----------------------------------------------------------------------------------
+    def load(self) -> None:
+        """Fill the widgets from the state object."""
+
+    def store(self) -> None:
+        """Write the widgets' values to the state object."""
+
+    def problems(self) -> list[str]:
+        """What stops Next; empty when the step is complete."""
+        return []
+
+    def on_mount(self) -> None:
+        self.load()
+        self.refresh_problems(quiet=True)
+        self.focus_first()
+        self.started()
+
+    def started(self) -> None:
+        """Called once the step is on screen and filled: start its workers here."""
+
+    def focus_first(self) -> None:
+        """Put the focus on the step's first field, so typing starts there."""
+        body = self.query_one(".step-body")
+        for widget in body.query("*"):
+            if widget.focusable and shown(widget):
+                widget.focus()
+                return
+
+    def refresh_problems(self, *, quiet: bool = False) -> list[str]:
+        """Show the first problem under the body (or nothing when ``quiet`` and none shown)."""
+        problems = self.problems()
+        self._problem_line("" if quiet or not problems else f"✗ {problems[0]}")
+        return problems
+
+    def recheck(self) -> None:
+        """After a change: update the problem line if one is shown (never show a new one)."""
+        self.refresh_problems(quiet=not self.query_one(".step-problem").display)
+
+    def _problem_line(self, text: str) -> None:
+        line = self.query_one(".step-problem", Static)
+        line.update(text)
+        line.display = bool(text)
+
+    # -- keys ------------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.store()
+        self.wizard.go_back()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field: the key was typed after the value, so the value is complete."""
+        event.stop()
+        self.action_next()
+
+    def action_next(self) -> None:
+        """Enter: press a focused button, move to the next empty field, or go on."""
+        focused = self.focused
+        if isinstance(focused, Button) and shown(focused):
+            focused.press()
+            return
+        if isinstance(focused, Input):
+            inputs = [i for i in self.query(Input) if shown(i) and not i.disabled]
+            later = inputs[inputs.index(focused) + 1 :] if focused in inputs else []
+            empty = [i for i in later if not i.value]
+            if empty:
+                empty[0].focus()
+                return
+        self.go_on()
+
+    def go_on(self) -> None:
+        """Save the answers and go to the next step, unless a problem stops it."""
+        self.store()
+        if self.refresh_problems():
+            return
+        self.wizard.go_next()

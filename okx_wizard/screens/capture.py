@@ -1,0 +1,182 @@
+"""Step 5: create the key on OKX and capture what it shows once; kept as *pending* at once."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+from okx_wizard.core.errors import WizardError
+from okx_wizard.core.secret import Credentials
+from okx_wizard.core.validation import (
+    FieldCheck,
+    check_api_key,
+    check_passphrase_match,
+    check_secret_key,
+    clean_paste,
+    strip_paste_artifacts,
+)
+from okx_wizard.screens.base import SecretField, StepScreen
+from okx_wizard.widgets.secret_input import SecretInput
+
+PENDING_DELAY = 0.4
+
+
+def sample_name(mode: str) -> str:
+    """Which simulator sample fits: a rotation gets the second key of the same sub-account."""
+    return "rotated" if mode == "rotate" else "good"
+
+
+def sample_text(mode: str) -> str:
+    """The simulator's sample key, for a newcomer to type or paste (it is not a real key)."""
+    from okx_wizard.core.simulator import SAMPLE
+
+    name = sample_name(mode)
+    key = SAMPLE[name]
+    return (
+        f"Simulator: no OKX account needed. Sample key {name!r} (global, live; ctrl+t fills):\n"
+        f"  API key    {key.api_key}\n"
+        f"  Secret key {key.secret_key}\n"
+        f"  Passphrase {key.passphrase}   (use it here, whatever step 4 said)\n"
+        "Other samples: demo, eea, withdraw, main, readonly (python -m okx_wizard.core.simulator)"
+    )
+
+
+class CaptureScreen(StepScreen):
+    """Step 5: API key, secret key and passphrase, masked, cleaned and checked as they arrive."""
+
+    STEP = 5
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+t", "use_sample", "Fill sample"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._timer: Timer | None = None
+        self._confirmed_warnings = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(
+            "Submit OKX's form (then 2FA). OKX shows the API key and the secret key — the "
+            "secret ONLY THIS ONCE. Paste each below (masked; ctrl+r reveals the focused one).",
+            classes="hint",
+        )
+        fields = (
+            SecretField(id="api-key", check=check_api_key),
+            SecretField(id="secret-key", check=check_secret_key),
+            SecretField(
+                id="passphrase", check=self._check_passphrase, cleaner=strip_paste_artifacts
+            ),
+        )
+        titles = ("API key", "Secret key (shown once)", "Passphrase, as typed on OKX")
+        for field, title in zip(fields, titles, strict=True):
+            field.border_title = title
+            yield field
+        yield Static("", id="pending-status", classes="field-check")
+        if self.wizard.simulator:
+            yield Static(sample_text(self.state.mode), id="sample", classes="sample")
+
+    def _check_passphrase(self, value: str) -> FieldCheck:
+        return check_passphrase_match(value, self.state.passphrase)
+
+    def load(self) -> None:
+        state = self.state
+        self.query_one("#api-key", SecretInput).value = state.captured_api_key
+        if state.captured_secret is not None:
+            self.query_one("#secret-key", SecretInput).value = state.captured_secret.reveal()
+        if state.captured_passphrase is not None:
+            self.query_one("#passphrase", SecretInput).value = state.captured_passphrase.reveal()
+        if state.pending_saved:
+            self._status("✓ Kept as pending in the secure store: safe if the connection drops.")
+
+    def store(self) -> None:
+        state = self.state
+        state.captured_api_key = clean_paste(self.query_one("#api-key", SecretInput).value)
+        secret = self.query_one("#secret-key", SecretInput).secret
+        passphrase = self.query_one("#passphrase", SecretInput).secret
+        state.captured_secret = secret if secret else None
+        state.captured_passphrase = passphrase if passphrase else None
+
+    def _verdicts(self) -> list[FieldCheck]:
+        state = self.state
+        return [
+            check_api_key(state.captured_api_key),
+            check_secret_key(state.captured_secret.reveal() if state.captured_secret else ""),
+            check_passphrase_match(state.captured_passphrase or "", state.passphrase),
+        ]
+
+    def problems(self) -> list[str]:
+        self.store()
+        return [v.message for v in self._verdicts() if v.blocking]
+
+    def go_on(self) -> None:
+        """Go on; a format warning (not an error) asks for a second Enter first."""
+        self.store()
+        if self.refresh_problems():
+            return
+        warnings = [v.message for v in self._verdicts() if v.level == "warning"]
+        if warnings and not self._confirmed_warnings:
+            self._confirmed_warnings = True
+            self._problem_line(f"! {warnings[0]} Press Enter again to test it anyway.")
+            return
+        self.wizard.go_next()
+
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self.store()
+        self._confirmed_warnings = False
+        self.refresh_problems(quiet=True)
+        if self._timer is not None:
+            self._timer.stop()
+        if self.state.pending_saved:
+            return
+        if any(v.blocking for v in self._verdicts()):
+            self._status("")
+            return
+        self._timer = self.set_timer(PENDING_DELAY, self._keep_pending)
+
+    def _keep_pending(self) -> None:
+        creds = self.state.credentials
+        if creds is None:
+            return
+        self._status("… Keeping the key as pending in the secure store…")
+        self._save_pending(creds, self.state.to_draft())
+
+    @work(thread=True, exclusive=True, group="pending")
+    def _save_pending(self, creds: Credentials, draft: dict[str, object]) -> None:
+        ws = self.wizard.workspace
+        try:
+            ws.save_pending(self.state.profile, creds, dict(draft))
+        except WizardError as exc:
+            self.app.call_from_thread(self._status, f"✗ Not kept: {exc.message}")
+            return
+        self.app.call_from_thread(self._kept, creds)
+
+    def _kept(self, creds: Credentials) -> None:
+        self.state.pending_saved_for = creds
+        if self.state.pending_saved:
+            self._status("✓ Kept as pending in the secure store: safe if the connection drops.")
+
+    def _status(self, text: str) -> None:
+        if self.is_mounted:
+            self.query_one("#pending-status", Static).update(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "use_sample":
+            return self.wizard.simulator
+        return True
+
+    def action_use_sample(self) -> None:
+        """Simulator only: fill in the sample key (a shortcut for demos and screenshots)."""
+        if not self.wizard.simulator:
+            return
+        from okx_wizard.core.simulator import SAMPLE
+
+        key = SAMPLE[sample_name(self.state.mode)]
+        self.query_one("#api-key", SecretInput).value = key.api_key
+        self.query_one("#secret-key", SecretInput).value = key.secret_key
+        self.query_one("#passphrase", SecretInput).value = key.passphrase

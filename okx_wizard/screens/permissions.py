@@ -1,0 +1,146 @@
+"""Step 3: least privilege, IP binding, and exactly what to pick on OKX's "Create API key" form."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Checkbox, Input, Label, Static
+
+from okx_wizard.core.validation import KEY_LABEL_MAX, check_key_label, validate_ip_list
+from okx_wizard.core.wizard_state import WITHDRAW_CONFIRMATION, WizardState
+from okx_wizard.screens.base import Field, StepScreen, Tick
+
+SIMULATOR_PUBLIC_IP = "203.0.113.7"
+
+
+def today() -> date:
+    """Today's date in UTC (one place, so tests can pin it)."""
+    return datetime.now(UTC).date()
+
+
+def suggest_key_label(state: WizardState) -> str:
+    """A key name OKX accepts: the profile's letters and digits plus today's date."""
+    base = "".join(c for c in state.profile if c.isascii() and c.isalnum()) or "okxwizard"
+    return f"{base}{today():%Y%m%d}"[:KEY_LABEL_MAX]
+
+
+def permission_words(state: WizardState) -> str:
+    words = "Read" if state.use_case == "read_only" else "Read, Trade"
+    return words + (", Withdraw (you confirmed)" if state.withdraw else "")
+
+
+def form_values(state: WizardState) -> str:
+    """What to pick on OKX's form, as plain text (shown, and copied on request)."""
+    ips = ", ".join(state.ip_whitelist) or "(none)"
+    return (
+        f"API key name: {state.key_label}\n"
+        "Purpose:      API trading\n"
+        f"Permissions:  {permission_words(state)}   (never Withdraw)\n"
+        f"IP addresses: {ips}\n"
+        "Passphrase:   the one you choose in the next step"
+    )
+
+
+class PermissionsScreen(StepScreen):
+    """Step 3: permissions from the use case, trusted IPs, key name, and the form summary."""
+
+    STEP = 3
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+o", "copy_form", "Copy form values"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="least-privilege", classes="hint")
+        yield Label("Trusted IPs of the machine(s) the bot runs on (commas or spaces, ≤ 20):")
+        yield Field(placeholder="e.g. 203.0.113.7, 2001:db8::/64", id="ips")
+        yield Static("", id="ip-check", classes="field-check")
+        yield Label(f"API key name (≤ {KEY_LABEL_MAX} letters and digits):")
+        yield Field(id="key-label", max_length=KEY_LABEL_MAX)
+        yield Static("", id="label-check", classes="field-check")
+        yield Tick("My key will have Withdraw anyway (not recommended)", id="withdraw")
+        with Vertical(id="withdraw-fields"):
+            yield Static(
+                "! A withdraw-capable key can move your funds off OKX if it leaks. okx-wizard "
+                f'refuses it unless you type: "{WITHDRAW_CONFIRMATION}"',
+                classes="warning",
+            )
+            yield Field(placeholder=WITHDRAW_CONFIRMATION, id="withdraw-confirm")
+        yield Static("On OKX's Create API key form, pick exactly:", classes="section")
+        yield Static("", id="form-values", classes="form-values")
+
+    def load(self) -> None:
+        state = self.state
+        if not state.key_label:
+            state.key_label = suggest_key_label(state)
+        self.query_one("#ips", Input).value = state.ip_text
+        self.query_one("#key-label", Input).value = state.key_label
+        self.query_one("#withdraw", Tick).value = state.withdraw
+        self.query_one("#withdraw-confirm", Input).value = state.withdraw_confirmation
+        self._show()
+
+    def store(self) -> None:
+        state = self.state
+        state.ip_text = self.query_one("#ips", Input).value
+        state.key_label = self.query_one("#key-label", Input).value.strip()
+        state.withdraw = self.query_one("#withdraw", Tick).value
+        state.withdraw_confirmation = self.query_one("#withdraw-confirm", Input).value
+
+    def problems(self) -> list[str]:
+        self.store()
+        state = self.state
+        ips = validate_ip_list(state.ip_text)
+        if ips.errors:
+            return [ips.errors[0]]
+        label = check_key_label(state.key_label)
+        if label.blocking:
+            return [label.message]
+        if state.withdraw and not state.withdraw_confirmed:
+            return [f'Type "{WITHDRAW_CONFIRMATION}" to keep Withdraw, or untick it.']
+        return []
+
+    def _show(self) -> None:
+        state = self.state
+        trading = state.use_case == "trading"
+        privilege = (
+            "Least privilege for a trading bot: Read + Trade. Never Withdraw: a bot does not "
+            "need it, a thief does."
+            if trading
+            else "Least privilege for portfolio tracking: Read only. Never Trade or Withdraw."
+        )
+        self.query_one("#least-privilege", Static).update(privilege)
+        ips = validate_ip_list(state.ip_text)
+        lines = [f"✗ {e}" for e in ips.errors] + [f"! {w}" for w in ips.warnings]
+        if not ips.entries and not ips.errors and trading and not state.demo:
+            lines.append(
+                "! No IP: OKX deletes trade keys without bound IPs after 14 days of inactivity, "
+                "and a leaked key works from anywhere."
+            )
+        elif not ips.entries and not ips.errors:
+            lines.append("! No IP binding: a leaked key works from anywhere. Bind one if you can.")
+        elif ips.entries and not ips.errors:
+            lines.append(f"✓ {len(ips.entries)} IP(s) to bind.")
+        if self.wizard.simulator and not ips.entries:
+            lines.append(f"› Simulator: this machine's public IP is {SIMULATOR_PUBLIC_IP}.")
+        self.query_one("#ip-check", Static).update("\n".join(lines))
+        label = check_key_label(state.key_label)
+        self.query_one("#label-check", Static).update(
+            f"✗ {label.message}" if label.blocking else "✓ OKX accepts this name."
+        )
+        self.query_one("#withdraw-fields").display = state.withdraw
+        self.query_one("#form-values", Static).update(form_values(state))
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self) -> None:
+        self.store()
+        self._show()
+        self.recheck()
+
+    def action_copy_form(self) -> None:
+        self.store()
+        self.wizard.copy_text(form_values(self.state), what="the form values")

@@ -1,0 +1,181 @@
+"""Step 7: the verified key becomes the profile's key; a summary and how to use it."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+
+from okx_wizard.core.errors import WizardError
+from okx_wizard.core.models import Report
+from okx_wizard.core.regions import region
+from okx_wizard.screens.base import StepScreen
+from okx_wizard.widgets.error_panel import ErrorPanel
+
+if TYPE_CHECKING:
+    from okx_wizard.core.metadata import ProfileMeta
+
+
+def summary_text(meta: ProfileMeta, report: Report, *, skip: tuple[str, ...] = ()) -> str:
+    """What was saved, in a few lines (no secret); warnings in ``skip`` are said elsewhere."""
+    env = "demo trading" if meta.demo else "live trading"
+    lines = [
+        f"✓ Profile {meta.name!r} saved: key {meta.api_key_hint} in the {meta.storage} store.",
+        f"  {region(meta.region).title}, {env}.",
+    ]
+    account = report.account
+    if account is not None:
+        where = f"sub-account {account.uid}" if account.sub_account else "MAIN account"
+        perms = ", ".join(account.permissions) or "none"
+        ips = ", ".join(account.ip_whitelist) or "no IP binding"
+        lines.append(f"  {where}; permissions {perms}; {ips}.")
+    if report.balance is not None:
+        lines.append(f"  Total equity {report.balance.total_eq_usd} USD.")
+    for warning in report.warnings:
+        if warning.code in skip:
+            continue
+        lines.append(f"! {warning.code}: {warning.message}")
+    return "\n".join(lines)
+
+
+def usage_text(name: str, simulator: bool) -> str:
+    """How a bot gets the key: environment, exec, or Python (ccxt / python-okx)."""
+    cli = "okx-wizard --simulator" if simulator else "okx-wizard"
+    return (
+        "Use it without copying secrets into files:\n"
+        f"  {cli} exec {name} -- python bot.py\n"
+        "      runs the bot with the key in its environment only\n"
+        f'  eval "$({cli} env {name})"\n'
+        "      sets OKX_API_KEY, OKX_API_SECRET, OKX_API_PASSPHRASE in this shell\n"
+        "  Python, ccxt or python-okx:\n"
+        "      from okx_wizard import load_credentials\n"
+        f"      creds = load_credentials({name!r})\n"
+        "      exchange = ccxt.okx(creds.ccxt_config())\n"
+        "      account = okx.Account.AccountAPI(**creds.python_okx_kwargs())"
+    )
+
+
+class SavedScreen(StepScreen):
+    """Step 7: commit (pending → active), then the summary and, for a rotation, the old key."""
+
+    STEP = 7
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "done", "Done", show=False),
+        Binding("enter", "done", "Done", priority=True),
+        Binding("c", "check_previous", "Check old key"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("… Saving the key", id="saved-summary")
+        yield ErrorPanel(id="error", edit=False)
+        yield Static("", id="rotation", classes="warning")
+        yield Static("", id="usage", classes="usage")
+
+    def started(self) -> None:
+        self.query_one("#rotation", Static).display = False
+        self._commit()
+
+    @work(thread=True, exclusive=True, group="commit")
+    def _commit(self) -> None:
+        state, ws = self.state, self.wizard.workspace
+        creds, report = state.credentials, state.report
+        if creds is None or report is None:
+            self.app.call_from_thread(self.wizard.show_step, 5)
+            return
+        try:
+            meta = ws.commit(
+                state.profile, creds, report, state.intentions(), key_label=state.key_label
+            )
+        except WizardError as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self._committed, meta, report)
+
+    def _failed(self, error: WizardError) -> None:
+        self.query_one("#saved-summary", Static).update(
+            "✗ The key is verified but could not be saved. It is still pending: retry (r)."
+        )
+        panel = self.query_one("#error", ErrorPanel)
+        panel.show_error(error)
+        panel.focus()
+
+    def _committed(self, meta: ProfileMeta, report: Report) -> None:
+        state = self.state
+        state.saved = True
+        state.clear_secrets()
+        self.wizard.profile_names.add(meta.name)
+        self.wizard.profile_metas[meta.name] = meta
+        self.query_one("#error", ErrorPanel).show_error(None)
+        rotating = state.mode == "rotate" and bool(meta.previous_key_hint)
+        skip = ("previous-key-active",) if rotating else ()
+        self.query_one("#saved-summary", Static).update(summary_text(meta, report, skip=skip))
+        self.query_one("#usage", Static).update(usage_text(meta.name, self.wizard.simulator))
+        if rotating:
+            self._show_rotation(meta, report.previous_key_active)
+            if report.previous_key_active is False:
+                self._check_previous()  # erases the copy kept here
+        self.refresh_bindings()
+
+    def _show_rotation(self, meta: ProfileMeta, active: bool | None, checked: str = "") -> None:
+        rotation = self.query_one("#rotation", Static)
+        rotation.display = True
+        label = f" ({meta.previous_key_label})" if meta.previous_key_label else ""
+        url = region(meta.region).key_page_url(meta.demo)
+        if active is False:
+            rotation.update("✓ The old key no longer works on OKX: its copy here was erased.")
+            return
+        still = f"Checked at {checked}: it still works." if checked else "Until then it works."
+        rotation.update(
+            f"! Now delete the OLD key {meta.previous_key_hint}{label} on OKX ({url}).\n"
+            f"  {still} Press c to check that it is gone."
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "check_previous":
+            return self.state.saved and self.state.mode == "rotate"
+        return True
+
+    def action_done(self) -> None:
+        if not self.state.saved:
+            self.notify("The key is not saved yet.", severity="warning")
+            return
+        self.wizard.leave_wizard()
+
+    def action_next(self) -> None:
+        self.action_done()
+
+    def action_back(self) -> None:
+        self.action_done()
+
+    def action_check_previous(self) -> None:
+        self.query_one("#rotation", Static).update("… Checking whether the old key still works")
+        self._check_previous()
+
+    @work(exclusive=True, group="check")
+    async def _check_previous(self) -> None:
+        ws = self.wizard.workspace
+        report = await ws.check(self.state.profile)
+        meta = await asyncio.to_thread(ws.profile, self.state.profile)
+        if meta is None:
+            return
+        if report.previous_key_active is False:
+            self.query_one("#rotation", Static).update(
+                "✓ The old key no longer works on OKX: its copy here was erased."
+            )
+        elif report.previous_key_active is None:
+            self.query_one("#rotation", Static).update(
+                "? Could not tell whether the old key still works "
+                f"({report.error.message if report.error else 'no answer'}). Press c to retry."
+            )
+        else:
+            self._show_rotation(meta, True, checked=datetime.now().strftime("%H:%M:%S"))
+
+    @on(ErrorPanel.Retry)
+    def _retry(self) -> None:
+        self.query_one("#saved-summary", Static).update("… Saving the key")
+        self._commit()

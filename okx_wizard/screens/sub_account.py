@@ -1,0 +1,109 @@
+"""Step 2: a dedicated sub-account keeps any damage inside it; or, knowingly, the main account."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Checkbox, Input, Label, Static
+
+from okx_wizard.core.regions import region
+from okx_wizard.core.validation import check_sub_account_name
+from okx_wizard.screens.base import Choice, ChoiceSet, Field, StepScreen, Tick, titled
+
+
+def click_path(region_code: str) -> str:
+    """Where the sub-account settings are on the chosen region's website."""
+    site = region(region_code).site
+    return (
+        f"On {site} (web, not the app):\n"
+        "1. Profile icon (top right) → Sub-accounts → + Create sub-account.\n"
+        "2. Type the name above; account type: Standard sub-account. Confirm with 2FA.\n"
+        "3. Switch into it (Profile → Switch account); in Trade → Settings set\n"
+        '   Account mode "Spot and futures" and Position mode "One-way".\n'
+        "4. Deposits: transfer only what the bot may trade, from the main account\n"
+        "   (Assets → Transfer → the sub-account). No outside deposit address needed.\n"
+        "5. Create the API key while switched into the sub-account (next steps)."
+    )
+
+
+MAIN_WARNING = (
+    "! A key on the main account can reach everything you hold on OKX. If it leaks, a "
+    "trade-enabled key can drain your balance through bad trades, and nothing fences it in. "
+    "okx-wizard will report this (main-account) on every check."
+)
+
+
+class SubAccountScreen(StepScreen):
+    """Step 2: name the sub-account (OKX rule: 6–20 letters and digits) and set its modes."""
+
+    STEP = 2
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(
+            "Why a sub-account: a leaked or misbehaving key can only touch the funds you "
+            "moved there. Your main account stays out of reach.",
+            classes="hint",
+        )
+        yield titled(
+            ChoiceSet(
+                Choice("A dedicated sub-account (recommended)"),
+                Choice("Use my main account"),
+                id="where",
+            ),
+            "Where the key lives",
+        )
+        with Vertical(id="sub-fields"):
+            yield Label("Sub-account name (6–20 letters and digits, case sensitive):")
+            yield Field(placeholder="e.g. bot2025trading", id="sub-name", max_length=20)
+            yield Static("", id="sub-check", classes="field-check")
+            yield Static("", id="click-path", classes="steps")
+        with Vertical(id="main-fields"):
+            yield Static(MAIN_WARNING, classes="warning")
+            yield Tick("I understand and want the main account", id="main-ack")
+
+    def load(self) -> None:
+        state = self.state
+        buttons = list(self.query_one("#where", ChoiceSet).query(Choice))
+        buttons[0 if state.sub_account else 1].value = True
+        self.query_one("#sub-name", Input).value = state.sub_account_name
+        self.query_one("#main-ack", Tick).value = state.main_account_ack
+        self.query_one("#click-path", Static).update(click_path(state.region))
+        self._show()
+
+    def store(self) -> None:
+        state = self.state
+        state.sub_account = self.query_one("#where", ChoiceSet).pressed_index != 1
+        state.sub_account_name = self.query_one("#sub-name", Input).value.strip()
+        state.main_account_ack = self.query_one("#main-ack", Tick).value
+
+    def problems(self) -> list[str]:
+        if self.query_one("#where", ChoiceSet).pressed_index == 1:
+            if not self.query_one("#main-ack", Tick).value:
+                return [
+                    "Tick that you understand the main-account risk (Space), or choose a "
+                    "sub-account."
+                ]
+            return []
+        check = check_sub_account_name(self.query_one("#sub-name", Input).value.strip())
+        return [check.message] if check.blocking else []
+
+    def _show(self) -> None:
+        main = self.query_one("#where", ChoiceSet).pressed_index == 1
+        self.query_one("#sub-fields").display = not main
+        self.query_one("#main-fields").display = main
+        name = self.query_one("#sub-name", Input).value.strip()
+        line = self.query_one("#sub-check", Static)
+        if not name:
+            line.update("")
+            return
+        check = check_sub_account_name(name)
+        line.update(f"✗ {check.message}" if check.blocking else "✓ OKX accepts this name.")
+
+    @on(ChoiceSet.Changed)
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self) -> None:
+        self.store()
+        self._show()
+        self.recheck()

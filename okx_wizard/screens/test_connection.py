@@ -1,0 +1,164 @@
+"""Step 6: verify the captured key against OKX, one live row per check."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+
+from okx_wizard.core.errors import WizardError
+from okx_wizard.core.models import Endpoint, Report
+from okx_wizard.core.regions import region
+from okx_wizard.core.secret import Credentials
+from okx_wizard.screens.base import StepScreen
+from okx_wizard.widgets.check_list import CheckList
+from okx_wizard.widgets.error_panel import ErrorPanel
+
+PLACE_KINDS = ("region", "environment")
+
+
+def describe_place(endpoint: Endpoint) -> str:
+    """``EEA (my.okx.com), demo trading`` — where a key was tested or belongs."""
+    env = "demo trading" if endpoint.demo else "live trading"
+    return f"{region(endpoint.region).title}, {env}"
+
+
+class TestConnectionScreen(StepScreen):
+    """Step 6: the checklist turns live as OKX answers; a failure says code, cause and fix."""
+
+    STEP = 6
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "switch", "Switch"),
+        Binding("r", "retry", "Retry", show=False),
+        Binding("e", "edit", "Edit", show=False),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="test-where", classes="hint")
+        yield Static("", id="test-result", classes="result")
+        yield ErrorPanel(id="error")
+        yield CheckList(id="checks", show_previous=self.state.mode == "rotate")
+
+    def started(self) -> None:
+        self.run_check()
+
+    def problems(self) -> list[str]:
+        report = self.state.report
+        if report is None:
+            return ["The test is still running."]
+        if not report.ok:
+            return ["The key did not pass: Retry (r), Edit (e) or Back (Esc)."]
+        return []
+
+    # -- running ---------------------------------------------------------------------------------
+    def run_check(self) -> None:
+        state = self.state
+        creds = state.credentials
+        if creds is None:
+            self.wizard.show_step(5)
+            return
+        state.report = None
+        endpoint = self.wizard.workspace.endpoint(state.region, state.demo)
+        self.query_one("#test-where", Static).update(
+            f"Testing key {creds.hint} at {describe_place(endpoint)}…"
+        )
+        self.query_one("#test-result", Static).update("… Asking OKX")
+        self.query_one("#error", ErrorPanel).show_error(None)
+        self.query_one(".step-body").focus()
+        self.query_one("#checks", CheckList).reset()
+        self.refresh_bindings()
+        self._verify(creds, endpoint)
+
+    @work(exclusive=True, group="verify")
+    async def _verify(self, creds: Credentials, endpoint: Endpoint) -> None:
+        state, ws = self.state, self.wizard.workspace
+        previous = None
+        if state.mode == "rotate":
+            try:
+                previous = await asyncio.to_thread(ws.credentials, state.profile)
+            except WizardError:
+                previous = None
+        checks = self.query_one("#checks", CheckList)
+        report = await ws.verify(
+            state.profile,
+            creds,
+            endpoint,
+            state.intentions(),
+            on_step=checks.set_status,
+            previous=previous,
+        )
+        self._show(report)
+
+    def _show(self, report: Report) -> None:
+        self.state.report = report
+        self.query_one("#test-where", Static).update(
+            f"Key {report.api_key_hint} at {describe_place(report.endpoint)}:"
+        )
+        result = self.query_one("#test-result", Static)
+        if report.ok:
+            count = len(report.warnings)
+            tail = f" with {count} warning(s) — read them below" if count else ""
+            result.update(f"✓ Verified{tail}. Press Enter to save the key.")
+        else:
+            kept = " (kept as pending: safe to quit and resume)" if self.state.pending_saved else ""
+            result.update(f"✗ The key did not pass. It is not saved{kept}.")
+            panel = self.query_one("#error", ErrorPanel)
+            panel.show_error(report.error)
+            panel.focus()
+            suggested = self._suggested()
+            if suggested is not None:
+                result.update(
+                    f"✗ The key belongs to {describe_place(suggested)}: press s to switch."
+                )
+        self.refresh_bindings()
+        self.query_one(".step-body").scroll_home(animate=False)
+
+    def _suggested(self) -> Endpoint | None:
+        report = self.state.report
+        if report is None or report.error is None or report.error.kind not in PLACE_KINDS:
+            return None
+        return report.suggested_endpoint
+
+    # -- keys ------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        report = self.state.report
+        if action == "switch":
+            return self._suggested() is not None
+        if action in ("retry", "edit"):
+            return report is not None and not report.ok
+        return True
+
+    def action_switch(self) -> None:
+        """Use the region and environment where OKX knows the key, and test again."""
+        suggested = self._suggested()
+        if suggested is None:
+            return
+        self.state.region, self.state.demo = suggested.region, suggested.demo
+        self.notify(f"Switched the profile to {describe_place(suggested)}.")
+        self.wizard.save_draft()
+        self.run_check()
+
+    def action_retry(self) -> None:
+        self.run_check()
+
+    def action_edit(self) -> None:
+        report = self.state.report
+        wrong_place = (
+            report is not None and report.error is not None and (report.error.kind in PLACE_KINDS)
+        )
+        self.wizard.show_step(0 if wrong_place and self.state.mode == "setup" else 5)
+
+    @on(ErrorPanel.Retry)
+    def _retry(self) -> None:
+        self.action_retry()
+
+    @on(ErrorPanel.Edit)
+    def _edit(self) -> None:
+        self.action_edit()
+
+    def action_back(self) -> None:
+        self.wizard.show_step(5)

