@@ -186,8 +186,12 @@ class Workspace:
         *,
         on_step: StepCallback | None = None,
         previous: Credentials | None = None,
+        http: Any = None,
     ) -> Report:
-        """Prove the key works and does what was intended. Never raises for expected failures."""
+        """Prove the key works and does what was intended. Never raises for expected failures.
+
+        ``http``: a connection pool shared by a batch of checks (``check_all``).
+        """
         from okx_wizard.core.verify import verify_key
 
         return await verify_key(
@@ -200,6 +204,7 @@ class Workspace:
             on_step=on_step,
             previous=previous,
             hosts=self.ctx.hosts,
+            http=http,
         )
 
     def commit(
@@ -269,28 +274,81 @@ class Workspace:
         """Verify a stored profile's key, its previous key, its age and its storage."""
         import asyncio
 
+        loaded = await asyncio.to_thread(self._load_for_check, name, endpoint)
+        report = await self._verify_loaded(loaded, on_step=on_step, max_age_days=max_age_days)
+        await asyncio.to_thread(self._record_checks, [(loaded, report)])
+        return report
+
+    async def check_all(
+        self, names: list[str] | None = None, *, max_age_days: int | None = None
+    ) -> list[Report]:
+        """Check many profiles at once: each sub-account has its own rate limit.
+
+        Every profile's keys are read first (one thread, one keyring session), so all the
+        requests go out together; the results are recorded in one metadata write.
+        """
+        import asyncio
+
+        names = names if names is not None else sorted(self.meta.load())
+
+        def load_all() -> list[_Loaded]:
+            return [self._load_for_check(name, None) for name in names]
+
+        from okx_wizard.core.client import new_http_client
+
+        loaded = await asyncio.to_thread(load_all)
+        async with new_http_client(self.ctx.timeout) as http:
+            reports = await asyncio.gather(
+                *(
+                    self._verify_loaded(item, max_age_days=max_age_days, http=http)
+                    for item in loaded
+                )
+            )
+        await asyncio.to_thread(self._record_checks, list(zip(loaded, reports, strict=True)))
+        return list(reports)
+
+    def _load_for_check(self, name: str, endpoint: Endpoint | None) -> _Loaded:
+        """A profile's metadata and stored keys, or the storage error that stops its check."""
         meta = self.require(name)
         endpoint = endpoint or self.profile_endpoint(meta)
         try:
-            store = await asyncio.to_thread(self.secrets, meta.storage)
-            creds = await asyncio.to_thread(store.get, name, "active")
-            previous = None
-            if meta.previous_key_hint:
-                previous = await asyncio.to_thread(store.get, name, "previous")
+            store = self.secrets(meta.storage)
+            creds = store.get(name, "active")
+            previous = store.get(name, "previous") if meta.previous_key_hint else None
         except WizardError as exc:
-            return Report(
-                profile=name, endpoint=endpoint, error=exc, api_key_hint=meta.api_key_hint
-            )
+            return _Loaded(meta, endpoint, None, None, None, exc)
         if creds is None:
             error = StorageError(
                 f"the key of profile {name!r} is missing from the {meta.storage} store; "
                 f"run `okx-wizard rotate {name}` to store a new one"
             )
+            return _Loaded(meta, endpoint, store, None, None, error)
+        return _Loaded(meta, endpoint, store, creds, previous, None)
+
+    async def _verify_loaded(
+        self,
+        item: _Loaded,
+        *,
+        on_step: StepCallback | None = None,
+        max_age_days: int | None = None,
+        http: Any = None,
+    ) -> Report:
+        meta = item.meta
+        if item.creds is None:
             return Report(
-                profile=name, endpoint=endpoint, error=error, api_key_hint=meta.api_key_hint
+                profile=meta.name,
+                endpoint=item.endpoint,
+                error=item.error,
+                api_key_hint=meta.api_key_hint,
             )
         report = await self.verify(
-            name, creds, endpoint, meta.intentions, on_step=on_step, previous=previous
+            meta.name,
+            item.creds,
+            item.endpoint,
+            meta.intentions,
+            on_step=on_step,
+            previous=item.previous,
+            http=http,
         )
         limit = self.ctx.max_age_days if max_age_days is None else max_age_days
         report.key_age_days = age_days(meta.key_since)
@@ -298,40 +356,36 @@ class Workspace:
             report.warn(
                 "key-age",
                 f"This key is {report.key_age_days} days old (limit {limit}). "
-                f"Rotate it: okx-wizard rotate {name}",
+                f"Rotate it: okx-wizard rotate {meta.name}",
             )
         if meta.storage == "plaintext":
             report.warn(
                 "insecure-storage",
                 "The secrets of this profile are in a plaintext file. Move them to the system "
-                "keyring or the encrypted vault: okx-wizard rotate " + name,
+                "keyring or the encrypted vault: okx-wizard rotate " + meta.name,
             )
-        await asyncio.to_thread(self._record_check, meta, report, store)
         return report
 
-    def _record_check(self, meta: ProfileMeta, report: Report, store: SecretStore) -> None:
+    def _record_checks(self, results: list[tuple[_Loaded, Report]]) -> None:
+        """Keep each check's outcome; erase previous keys that OKX no longer knows."""
         now = utc_now()
-        if report.previous_key_active is False and meta.previous_key_hint:
-            store.delete(meta.name, "previous")
-            meta.previous_key_hint = None
-            meta.previous_key_label = None
-        meta.last_check = _last_check(report, now)
-        if report.ok:
-            meta.verified_at = now
-            if report.account is not None:
-                meta.reported = report.account.to_json()
-        self.meta.save(meta)
-
-    async def check_all(
-        self, names: list[str] | None = None, *, max_age_days: int | None = None
-    ) -> list[Report]:
-        """Check many profiles at once: each sub-account has its own rate limit."""
-        import asyncio
-
-        names = names if names is not None else sorted(self.meta.load())
-        return list(
-            await asyncio.gather(*(self.check(n, max_age_days=max_age_days) for n in names))
-        )
+        changed = []
+        for item, report in results:
+            meta = item.meta
+            if item.creds is None:
+                continue
+            if report.previous_key_active is False and meta.previous_key_hint and item.store:
+                item.store.delete(meta.name, "previous")
+                meta.previous_key_hint = None
+                meta.previous_key_label = None
+            meta.last_check = _last_check(report, now)
+            if report.ok:
+                meta.verified_at = now
+                if report.account is not None:
+                    meta.reported = report.account.to_json()
+            changed.append(meta)
+        if changed:
+            self.meta.save(*changed)
 
     def remove(self, name: str) -> None:
         """Erase a profile: every stored key and its metadata (blocking)."""
@@ -341,6 +395,18 @@ class Workspace:
             store.delete(name, slot)
         self.meta.delete_draft(name)
         self.meta.delete(name)
+
+
+@dataclass
+class _Loaded:
+    """What a check needs, read from the stores before any request goes out."""
+
+    meta: ProfileMeta
+    endpoint: Endpoint
+    store: SecretStore | None
+    creds: Credentials | None
+    previous: Credentials | None
+    error: WizardError | None
 
 
 def _last_check(report: Report, at: datetime) -> dict[str, Any]:

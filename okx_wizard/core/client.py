@@ -107,13 +107,7 @@ class OkxClient:
         self.retries = max(0, retries)
         self.deadline = deadline
         self._owner = _http is None
-        self._http = _http or httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout, connect=min(connect_timeout, timeout)),
-            transport=transport,
-            verify=_tls_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")),
-            trust_env=True,
-            follow_redirects=False,
-        )
+        self._http = _http or new_http_client(timeout, connect_timeout, transport)
 
     def sibling(self, endpoint: Endpoint) -> OkxClient:
         """A client for another endpoint that shares this one's connection pool and deadline."""
@@ -399,6 +393,26 @@ class OkxClient:
             f"{self._host} answered {status_text} with something that is not OKX's JSON{said}. "
             f"Fix: {fix}.",
         )
+
+
+def new_http_client(
+    timeout: float = 15.0,
+    connect_timeout: float = 5.0,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
+    """A connection pool for OKX requests: verifying TLS, proxies from the environment.
+
+    One pool may serve many checks at once (``check --all``): connections and TLS set-up are
+    shared instead of paid per profile.
+    """
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(timeout, connect=min(connect_timeout, timeout)),
+        transport=transport,
+        verify=_tls_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")),
+        trust_env=True,
+        follow_redirects=False,
+        limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
+    )
 
 
 @functools.cache

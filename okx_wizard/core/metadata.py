@@ -333,13 +333,16 @@ class MetadataStore:
 
     # -- changing -----------------------------------------------------------------------------
 
-    def save(self, meta: ProfileMeta) -> None:
-        """Add or replace ``meta``; other profiles and unknown keys in the file are kept."""
-        if meta.simulator != self.simulator:
-            realm = "simulator" if self.simulator else "real"
-            raise ValueError(f"profile {meta.name!r} does not belong in the {realm} profiles file")
-        table = meta.to_toml()
-        self._change(lambda doc: doc.setdefault("profiles", {}).__setitem__(meta.name, table))
+    def save(self, *metas: ProfileMeta) -> None:
+        """Add or replace profiles in one write; other profiles and unknown keys are kept."""
+        for meta in metas:
+            if meta.simulator != self.simulator:
+                realm = "simulator" if self.simulator else "real"
+                raise ValueError(
+                    f"profile {meta.name!r} does not belong in the {realm} profiles file"
+                )
+        tables = {meta.name: meta.to_toml() for meta in metas}
+        self._change(lambda doc: doc.setdefault("profiles", {}).update(tables))
 
     def delete(self, name: str) -> bool:
         """Remove the profile ``name``; ``True`` if it existed. Its draft is left alone."""

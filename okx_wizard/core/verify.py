@@ -14,13 +14,16 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from okx_wizard.core.client import OkxClient
 from okx_wizard.core.errors import ErrorKind, WizardError
 from okx_wizard.core.models import CHECK_STEPS, AccountInfo, Balance, Endpoint, Intentions, Report
 from okx_wizard.core.regions import REGIONS
 from okx_wizard.core.secret import Credentials
+
+if TYPE_CHECKING:
+    import httpx
 
 StepStatus = Literal["running", "ok", "warning", "failed", "skipped"]
 StepCallback = Callable[[str, str, str], None]
@@ -133,20 +136,23 @@ async def verify_key(
     on_step: StepCallback | None = None,
     previous: Credentials | None = None,
     hosts: dict[str, str] | None = None,
+    http: httpx.AsyncClient | None = None,
 ) -> Report:
     """Check ``creds`` against OKX at ``endpoint`` and compare what OKX reports with intentions.
 
     ``auto_detect`` lets a refused key be tried on the other regions' hosts (``hosts``: region
     → base URL, default OKX's) and in the other environment, to say where it belongs
     (``report.suggested_endpoint``). ``previous``, a rotated-out key, is checked at the same
-    time to tell whether it was deleted on OKX. ``on_step(row, status, detail)`` reports each
+    time to tell whether it was deleted on OKX. ``http``, a pool from
+    :func:`~okx_wizard.core.client.new_http_client`, is shared with other checks when given.
+    ``on_step(row, status, detail)`` reports each
     row of :data:`~okx_wizard.core.models.CHECK_STEPS` as its answer arrives. The whole check
     ends within ``timeout`` seconds.
     """
     report = Report(profile=profile, endpoint=endpoint, api_key_hint=creds.hint)
     steps = _Steps(on_step, with_previous=previous is not None)
     steps.start()
-    client = OkxClient(endpoint, timeout=timeout, deadline=time.monotonic() + timeout)
+    client = OkxClient(endpoint, timeout=timeout, deadline=time.monotonic() + timeout, _http=http)
     check = _Check(
         report=report,
         steps=steps,
