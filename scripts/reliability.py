@@ -63,6 +63,7 @@ SECTIONS: list[tuple[str, str, str]] = [
      "Known random secrets, then every output, file, exception text and log record scanned "
      "for each secret and every 8-character piece of it (any letter case)."),
     ("files", "Files", "Modes, atomic rewrites and SIGKILL in the middle of a write."),
+    ("failed", "Tests that failed before recording what they saw", ""),
 ]  # fmt: skip
 
 

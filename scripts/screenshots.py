@@ -112,6 +112,7 @@ async def shoot(out: Path) -> list[Path]:
 
 
 def main() -> int:
+    """Make the screenshots in a throwaway home; print the files written."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--no-color", action="store_true", help="render as with NO_COLOR=1")

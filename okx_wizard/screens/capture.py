@@ -38,11 +38,12 @@ def sample_text(mode: str) -> str:
     name = sample_name(mode)
     key = SAMPLE[name]
     return (
-        f"Simulator: no OKX account needed. Sample key {name!r} (global, live; ctrl+t fills):\n"
-        f"  API key    {key.api_key}\n"
-        f"  Secret key {key.secret_key}\n"
-        f"  Passphrase {key.passphrase}   (use it here, whatever step 4 said)\n"
-        "Other samples: demo, eea, withdraw, main, readonly (python -m okx_wizard.core.simulator)"
+        f"Simulator sample key {name!r} (global, live trading); ctrl+t fills it in:\n"
+        f"API key    {key.api_key}\n"
+        f"Secret key {key.secret_key}\n"
+        f"Passphrase {key.passphrase}   (use it here, whatever step 4 said)\n"
+        "More samples (demo, eea, withdraw, main, readonly):\n"
+        "python -m okx_wizard.core.simulator"
     )
 
 
@@ -61,8 +62,8 @@ class CaptureScreen(StepScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(
-            "Submit OKX's form (then 2FA). OKX shows the API key and the secret key — the "
-            "secret ONLY THIS ONCE. Paste each below (masked; ctrl+r reveals the focused one).",
+            "Submit OKX's form. It shows the API key and the secret key — the secret ONLY "
+            "ONCE. Paste each below (masked; ctrl+r reveals).",
             classes="hint",
         )
         fields = (

@@ -30,6 +30,7 @@ def suggest_key_label(state: WizardState) -> str:
 
 
 def permission_words(state: WizardState) -> str:
+    """The permissions to tick on OKX's form, in OKX's words."""
     words = "Read" if state.use_case == "read_only" else "Read, Trade"
     return words + (", Withdraw (you confirmed)" if state.withdraw else "")
 

@@ -33,8 +33,8 @@ class TestConnectionScreen(StepScreen):
     STEP = 6
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "switch", "Switch"),
-        Binding("r", "retry", "Retry", show=False),
-        Binding("e", "edit", "Edit", show=False),
+        Binding("r", "retry", "Retry"),
+        Binding("e", "edit", "Edit"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -106,9 +106,7 @@ class TestConnectionScreen(StepScreen):
         else:
             kept = " (kept as pending: safe to quit and resume)" if self.state.pending_saved else ""
             result.update(f"✗ The key did not pass. It is not saved{kept}.")
-            panel = self.query_one("#error", ErrorPanel)
-            panel.show_error(report.error)
-            panel.focus()
+            self.query_one("#error", ErrorPanel).show_error(report.error)
             suggested = self._suggested()
             if suggested is not None:
                 result.update(

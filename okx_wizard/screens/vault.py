@@ -49,10 +49,7 @@ class VaultScreen(ModalScreen[bool]):
                 yield Field(password=True, id="vault-password")
                 yield Label("The same again:", id="confirm-label")
                 yield Field(password=True, id="vault-confirm")
-                yield Label(
-                    "Or, to keep keys in a plaintext file (not recommended), type "
-                    f'"{PLAINTEXT_CONSENT}":'
-                )
+                yield Label(f'Or type "{PLAINTEXT_CONSENT}" (not recommended: no encryption):')
                 yield Field(id="plaintext-consent")
             yield Static("", id="vault-problem", classes="field-check")
         yield Footer(show_command_palette=False)
