@@ -20,30 +20,30 @@ if TYPE_CHECKING:
     from okx_wizard.core.metadata import ProfileMeta
 
 
-def step_screen(index: int) -> Screen[None]:
-    """A fresh screen for wizard step ``index`` (it loads itself from the state object)."""
-    from okx_wizard.screens import (
-        before_you_start,
-        capture,
-        passphrase,
-        permissions,
-        saved,
-        start,
-        sub_account,
-        test_connection,
-    )
+_STEP_CLASSES: dict[str, str] = {
+    "start": "StartScreen",
+    "before_you_start": "BeforeYouStartScreen",
+    "sub_account": "SubAccountScreen",
+    "permissions": "PermissionsScreen",
+    "passphrase": "PassphraseScreen",
+    "capture": "CaptureScreen",
+    "test_connection": "TestConnectionScreen",
+    "saved": "SavedScreen",
+}
 
-    classes: dict[str, type[Screen[None]]] = {
-        "start": start.StartScreen,
-        "before_you_start": before_you_start.BeforeYouStartScreen,
-        "sub_account": sub_account.SubAccountScreen,
-        "permissions": permissions.PermissionsScreen,
-        "passphrase": passphrase.PassphraseScreen,
-        "capture": capture.CaptureScreen,
-        "test_connection": test_connection.TestConnectionScreen,
-        "saved": saved.SavedScreen,
-    }
-    return classes[STEP_NAMES[index]]()
+
+def step_screen(index: int) -> Screen[None]:
+    """A fresh screen for wizard step ``index`` (it loads itself from the state object).
+
+    Only that step's module is imported, so start-up does not pay for the later steps (the
+    strength meter, the QR code, the check list).
+    """
+    import importlib
+
+    name = STEP_NAMES[index]
+    module = importlib.import_module(f"okx_wizard.screens.{name}")
+    screen_class: type[Screen[None]] = getattr(module, _STEP_CLASSES[name])
+    return screen_class()
 
 
 class OkxWizardApp(App[int]):

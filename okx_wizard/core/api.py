@@ -497,14 +497,18 @@ def load_credentials(
     profile: str,
     *,
     vault_password: str | None = None,
+    simulator: bool = False,
 ) -> StoredCredentials:
     """The stored credentials of ``profile`` for a bot: no secret in a file or the environment.
 
     The vault password, when the profile lives in the encrypted vault, comes from the argument
-    or ``OKX_WIZARD_VAULT_PASSWORD``.
+    or ``OKX_WIZARD_VAULT_PASSWORD``. ``simulator`` reads the simulator's separate profiles.
     """
     from okx_wizard.core.validation import validate_profile_name
 
     name = validate_profile_name(profile)
-    ctx = Context(vault_password=Secret(vault_password) if vault_password else None)
+    ctx = Context(
+        simulator=simulator,
+        vault_password=Secret(vault_password) if vault_password else None,
+    )
     return stored_credentials(Workspace(ctx), name)

@@ -38,7 +38,7 @@ SERVICE_ENV = "OKX_WIZARD_KEYRING_SERVICE"
 VAULT_PASSWORD_ENV = "OKX_WIZARD_VAULT_PASSWORD"
 DEFAULT_TIMEOUT = 10.0
 NO_DBUS = "no Secret Service on D-Bus (typical over SSH)"
-VAULT_HINT = "or use the encrypted vault with --vault"
+VAULT_HINT = "or use the encrypted vault (set OKX_WIZARD_VAULT_PASSWORD)"
 
 T = TypeVar("T")
 
@@ -112,7 +112,7 @@ def _as_storage_error(exc: BaseException, action: str) -> StorageError:
     if isinstance(exc, errors.NoKeyringError | errors.InitError):
         return StorageError(
             f"No usable system keyring to {action} ({type(exc).__name__}). Use the encrypted "
-            "vault with --vault."
+            "vault: set OKX_WIZARD_VAULT_PASSWORD."
         )
     return StorageError(
         f"The system keyring failed to {action} ({type(exc).__name__}). Check that it is "
@@ -337,7 +337,8 @@ def classify_backend(
         if "encrypt" in cls.__name__.lower():
             why = (
                 "keyrings.alt's encrypted file asks for its password on the terminal, which "
-                "okx-wizard cannot pass through; use okx-wizard's own vault (--vault)"
+                "okx-wizard cannot pass through; use okx-wizard's own vault "
+                "(set OKX_WIZARD_VAULT_PASSWORD)"
             )
         else:
             why = "keyrings.alt keeps secrets unencrypted in a file"
@@ -394,6 +395,26 @@ def _system_backend(timeout: float) -> tuple[KeyringBackend | None, BackendStatu
         )
 
 
+def known_backend_status() -> BackendStatus | None:
+    """The keyring verdict when it is certain without importing keyring, else ``None``.
+
+    On Linux with no D-Bus session and no configured keyring backend (typical over SSH) there
+    is no Secret Service to find: saying so at once keeps the wizard's start-up free of the
+    keyring imports and the D-Bus probe.
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return None
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return None
+    from platformdirs import user_config_dir
+
+    if (Path(user_config_dir("python_keyring", appauthor=False)) / "keyringrc.cfg").exists():
+        return None
+    return BackendStatus(
+        "no system keyring", False, "no Secret Service on D-Bus (typical over SSH)"
+    )
+
+
 def detect_backend(*, timeout: float = DEFAULT_TIMEOUT) -> BackendStatus:
     """Which system keyring there is and whether okx-wizard may keep secrets in it (blocking)."""
     return _system_backend(timeout)[1]
@@ -448,7 +469,7 @@ def _open_vault(
         if password is None:
             raise StorageError(
                 f"{unavailable}The encrypted vault needs a password: set "
-                f"{VAULT_PASSWORD_ENV}, or run interactively with --vault to be asked for it."
+                f"{VAULT_PASSWORD_ENV}, or run okx-wizard in a terminal to be asked for it."
             )
         if not password:
             raise StorageError("The vault password is empty: choose a real password.")
@@ -484,7 +505,8 @@ def open_secret_store(
       A wrong password raises StorageError here, not at the first read.
     - ``"plaintext"``: an unencrypted 0600 file, only with ``allow_insecure=True``; the caller
       then adds an ``insecure-storage`` warning.
-    - ``None``: the system keyring if it is secure and usable, else the vault. Never plaintext.
+    - ``None``: the system keyring if it is secure and usable, else the vault; plaintext only
+      when ``allow_insecure`` and no vault password is given (argument or environment).
 
     ``simulator`` selects the simulator realm (its own keyring service and files); ``path``
     overrides the vault or plaintext file location. Blocking: at most ``timeout`` for the
@@ -519,7 +541,12 @@ def open_secret_store(
     if kind == "keyring":
         raise StorageError(
             f"The system keyring cannot be used: {status.reason}. Use the encrypted vault "
-            "with --vault instead."
+            "instead (set OKX_WIZARD_VAULT_PASSWORD, or answer the password prompt)."
+        )
+    if allow_insecure and vault_password is None and not os.environ.get(VAULT_PASSWORD_ENV):
+        # The user consented to plaintext (--insecure-storage) and gave no vault password.
+        return open_secret_store(
+            "plaintext", simulator=simulator, allow_insecure=True, service=service, path=path
         )
     unavailable = f"No secure system keyring: {status.reason}. "
     return _open_vault(path, simulator, service, vault_password, prompt_password, unavailable)

@@ -54,19 +54,59 @@ class LaunchScreen(Screen[None]):
         return self.app
 
     def on_mount(self) -> None:
-        self._look()
+        """Decide where to begin before the first frame: profiles are a small local file.
 
-    @work(thread=True, exclusive=True)
-    def _look(self) -> None:
+        The keyring probe (imports and D-Bus, ~0.2 s) is skipped when a vault password or
+        plaintext consent already settles storage, answered at once when there is certainly no
+        Secret Service, and otherwise runs in the background after the first screen is shown.
+        """
         ws = self.wizard.workspace
         try:
-            backend = ws.backend_status()
             profiles = ws.profiles()
             drafts = ws.pending_names()
         except WizardError as exc:
-            self.app.call_from_thread(self._fail, exc.message)
+            self._fail(exc.message)
             return
-        self.app.call_from_thread(self._opened, backend, profiles, drafts)
+        if not self._vault_may_be_needed():
+            self._remember(profiles)
+            self._begin(profiles, drafts)
+            return
+        from okx_wizard.core.secret_store import known_backend_status
+
+        known = known_backend_status()
+        if known is not None:
+            self._opened(known, profiles, drafts)
+            return
+        self._remember(profiles)
+        self._begin(profiles, drafts)
+        self._probe()
+
+    def _vault_may_be_needed(self) -> bool:
+        ctx = self.wizard.workspace.ctx
+        return (
+            ctx.vault_password is None
+            and not ctx.allow_insecure
+            and not os.environ.get("OKX_WIZARD_VAULT_PASSWORD")
+        )
+
+    def _remember(self, profiles: list[ProfileMeta]) -> None:
+        self.wizard.profile_names = {p.name for p in profiles}
+        self.wizard.profile_metas = {p.name: p for p in profiles}
+
+    @work(thread=True, exclusive=True)
+    def _probe(self) -> None:
+        try:
+            backend = self.wizard.workspace.backend_status()
+        except WizardError as exc:
+            self.app.call_from_thread(self.app.notify, exc.message, severity="error")
+            return
+        if not backend.secure:
+            self.app.call_from_thread(self._ask_vault, backend)
+
+    def _ask_vault(self, backend: BackendStatus) -> None:
+        from okx_wizard.screens.vault import VaultScreen
+
+        self.app.push_screen(VaultScreen(backend.reason, unlock=bool(self.wizard.profile_names)))
 
     def _fail(self, message: str) -> None:
         self.query_one("#launch", Static).update(f"✗ {message}\n\nPress ctrl+q to quit.")
@@ -74,17 +114,8 @@ class LaunchScreen(Screen[None]):
     def _opened(
         self, backend: BackendStatus, profiles: list[ProfileMeta], drafts: list[str]
     ) -> None:
-        app = self.wizard
-        app.profile_names = {p.name for p in profiles}
-        app.profile_metas = {p.name: p for p in profiles}
-        ctx = app.workspace.ctx
-        needs_vault = (
-            not backend.secure
-            and ctx.vault_password is None
-            and not ctx.allow_insecure
-            and not os.environ.get("OKX_WIZARD_VAULT_PASSWORD")
-        )
-        if needs_vault:
+        self._remember(profiles)
+        if not backend.secure and self._vault_may_be_needed():
             from okx_wizard.screens.vault import VaultScreen
 
             self.app.push_screen(

@@ -46,6 +46,7 @@ def summary_text(meta: ProfileMeta, report: Report, *, skip: tuple[str, ...] = (
 def usage_text(name: str, simulator: bool) -> str:
     """How a bot gets the key: environment, exec, or Python (ccxt / python-okx)."""
     cli = "okx-wizard --simulator" if simulator else "okx-wizard"
+    load_args = f"{name!r}, simulator=True" if simulator else repr(name)
     return (
         "Use it without copying secrets into files:\n"
         f"  {cli} exec {name} -- python bot.py\n"
@@ -54,7 +55,7 @@ def usage_text(name: str, simulator: bool) -> str:
         "      sets OKX_API_KEY, OKX_API_SECRET, OKX_API_PASSPHRASE in this shell\n"
         "  Python, ccxt or python-okx:\n"
         "      from okx_wizard import load_credentials\n"
-        f"      creds = load_credentials({name!r})\n"
+        f"      creds = load_credentials({load_args})\n"
         "      exchange = ccxt.okx(creds.ccxt_config())\n"
         "      account = okx.Account.AccountAPI(**creds.python_okx_kwargs())"
     )

@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -50,9 +51,22 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     report = outcome.get_result()  # type: ignore[attr-defined]
     if report.when == "call" or report.failed:
-        for row in RECORDS:
-            if row["test"] == item.nodeid and (row["result"] == "unknown" or report.failed):
+        rows = [row for row in RECORDS if row["test"] == item.nodeid]
+        for row in rows:
+            if row["result"] == "unknown" or report.failed:
                 row["result"] = report.outcome
+        if report.failed and not rows:
+            # It failed before it could say what it saw: the table shows that too.
+            crash = getattr(report.longrepr, "reprcrash", None)
+            RECORDS.append(
+                {
+                    "test": item.nodeid,
+                    "area": "failed",
+                    "case": item.name,
+                    "result": "failed",
+                    "message": str(getattr(crash, "message", report.longrepr))[:300],
+                }
+            )
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -76,10 +90,15 @@ class HomeFactory:
     def __init__(self, tmp: pytest.TempPathFactory) -> None:
         self._tmp = tmp
         self._homes: list[Home] = []
+        self._lock = threading.Lock()  # matrices make homes from several threads
+        tmp.getbasetemp()  # made once, here: two threads making it at once would race
 
     def __call__(self) -> Home:
-        home = Home(self._tmp.mktemp("user"))
-        self._homes.append(home)
+        with self._lock:
+            root = self._tmp.mktemp("user")
+        home = Home(root)
+        with self._lock:
+            self._homes.append(home)
         return home
 
     def cleanup(self) -> None:
@@ -122,6 +141,7 @@ def selected_cases(request: pytest.FixtureRequest, *argnames: str) -> list[Any]:
 # 10 s). Their modules register them here at import; they start in the background when the
 # session does, so the wait overlaps everything else instead of adding up.
 Job = Callable[[HomeFactory], Any]
+PREFETCH_WORKERS = 6  # in registration order: the longest waits first
 _PREFETCH: dict[str, tuple[str, Job]] = {}
 _FUTURES: dict[str, Future[Any]] = {}
 
@@ -151,7 +171,7 @@ def _start_slow_cases(
     modules = {getattr(item, "module", None).__name__ for item in request.session.items}  # type: ignore[union-attr]
     jobs = {key: job for key, (module, job) in _PREFETCH.items() if module in modules}
     factory = HomeFactory(tmp_path_factory)
-    with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
+    with ThreadPoolExecutor(max_workers=PREFETCH_WORKERS) as pool:
         for key, job in jobs.items():
             _FUTURES[key] = pool.submit(job, factory)
         yield

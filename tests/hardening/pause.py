@@ -2,8 +2,10 @@
 
 ``OKX_TEST_PAUSE_AT=module:Class.method:N`` (e.g.
 ``okx_wizard.core.metadata:MetadataStore.save:1``) makes the Nth call of that method announce
-``PAUSED <step>`` on stderr and sleep ``OKX_TEST_PAUSE_S`` seconds before it runs, then go on as
-usual. Everything else is the real CLI: ``python -m tests.hardening.pause ARGS``.
+``PAUSED <step>`` on stderr and wait before it runs — until the file ``OKX_TEST_PAUSE_GO``
+exists (the test creates it once it has sent its signal), at most ``OKX_TEST_PAUSE_S``
+seconds — then go on as usual. Everything else is the real CLI:
+``python -m tests.hardening.pause ARGS``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,18 @@ from typing import Any
 
 PAUSE_AT_ENV = "OKX_TEST_PAUSE_AT"
 PAUSE_S_ENV = "OKX_TEST_PAUSE_S"
+GO_ENV = "OKX_TEST_PAUSE_GO"
 ANNOUNCE = "PAUSED"
+
+
+def _wait(seconds: float) -> None:
+    go = os.environ.get(GO_ENV)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if go and os.path.exists(go):
+            time.sleep(0.1)  # the signal is on its way: let its handler run here
+            return
+        time.sleep(0.01)
 
 
 def install(spec: str, seconds: float) -> None:
@@ -33,7 +46,7 @@ def install(spec: str, seconds: float) -> None:
         calls += 1
         if calls == int(nth):
             print(f"{ANNOUNCE} {qualname}#{nth}", file=sys.stderr, flush=True)
-            time.sleep(seconds)
+            _wait(seconds)
         return real(self, *args, **kwargs)
 
     setattr(cls, method_name, paused)

@@ -623,8 +623,10 @@ def signal_midway(
     ready: Any,
     stdin: bytes = b"",
     wait_s: float = 15.0,
+    after_signal: Any = None,
 ) -> Interrupted:
-    """Feed ``stdin``, wait until ``ready(stderr_so_far)`` is true, send ``sig``, collect all."""
+    """Feed ``stdin``, wait until ``ready(stderr_so_far)`` is true, send ``sig`` (then call
+    ``after_signal``), collect all."""
     start = time.monotonic()
     out: list[bytes] = []
     err: list[bytes] = []
@@ -654,6 +656,8 @@ def signal_midway(
         time.sleep(0.01)
     signalled = time.monotonic() - start
     proc.send_signal(sig)
+    if after_signal is not None:
+        after_signal()
     try:
         code = proc.wait(timeout=wait_s)
     except subprocess.TimeoutExpired:

@@ -353,13 +353,18 @@ while True:
 
 def test_sigkill_mid_write_leaves_old_or_new(tmp_path: Path, record: Record) -> None:
     path = tmp_path / "cfg" / "profiles.toml"
-    kills = 8
+    kills = 6
     intact = 0
     for round_ in range(kills):
         proc = subprocess.Popen(
             [sys.executable, "-c", KILL_WRITER, str(path)], cwd=ROOT, stderr=subprocess.DEVNULL
         )
-        time.sleep(0.35 + 0.05 * round_)
+        before = path.stat().st_mtime_ns if path.exists() else 0
+        deadline = time.monotonic() + 10
+        while (path.stat().st_mtime_ns if path.exists() else 0) == before:
+            assert time.monotonic() < deadline, "the writer never wrote"
+            time.sleep(0.01)
+        time.sleep(0.03 * round_)  # it is rewriting the file in a loop now
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         document = tomllib.loads(path.read_text("utf-8"))  # complete, or this raises

@@ -21,7 +21,7 @@ import pytest
 from okx_wizard.core.secret import key_hint
 from okx_wizard.core.simulator import SAMPLE, Simulator
 from tests.hardening.conftest import HomeFactory, Record, selected_cases
-from tests.hardening.pause import ANNOUNCE, PAUSE_AT_ENV, PAUSE_S_ENV
+from tests.hardening.pause import ANNOUNCE, GO_ENV, PAUSE_AT_ENV, PAUSE_S_ENV
 from tests.hardening.support import (
     Home,
     Interrupted,
@@ -49,7 +49,7 @@ SAVE_STEPS: dict[str, list[str]] = {
         f"{META}.delete:1",
     ],
 }
-PAUSE_S = 0.6
+PAUSE_S = 10.0  # at most: the test lets it go as soon as its signal is sent
 
 
 def _argv(command: str, url: str) -> tuple[list[str], bytes]:
@@ -135,12 +135,19 @@ def _interrupt(
                 return len(sim.requests) > baseline
         else:
             argv = [sys.executable, "-m", "tests.hardening.pause", *args]
-            env = {PAUSE_AT_ENV: step, PAUSE_S_ENV: str(PAUSE_S)}
+            go = home.root / "go"
+            env = {PAUSE_AT_ENV: step, PAUSE_S_ENV: str(PAUSE_S), GO_ENV: str(go)}
 
             def ready(stderr: str) -> bool:
                 return ANNOUNCE in stderr
 
-        seen = signal_midway(home.popen(argv, env), SIGNALS[sig_name], ready, stdin)
+        seen = signal_midway(
+            home.popen(argv, env),
+            SIGNALS[sig_name],
+            ready,
+            stdin,
+            after_signal=None if step is None else go.touch,
+        )
         sim.latency_ms = 0
         state = _state(home)
         after = home.snapshot(with_profiles=False)
