@@ -134,12 +134,16 @@ def check_profile_name(name: str) -> FieldCheck:
     return FieldCheck("ok")
 
 
-def validate_profile_name(name: str) -> str:
-    """Return ``name`` if it can name a profile, else raise :class:`UsageError` saying why."""
-    result = check_profile_name(name)
+def _required(result: FieldCheck, value: str) -> str:
+    """``value`` when its check passed; otherwise a :class:`UsageError` with the check's words."""
     if result.blocking:
         raise UsageError(result.message)
-    return name
+    return value
+
+
+def validate_profile_name(name: str) -> str:
+    """Return ``name`` if it can name a profile, else raise :class:`UsageError` saying why."""
+    return _required(check_profile_name(name), name)
 
 
 def check_sub_account_name(name: str) -> FieldCheck:
@@ -157,10 +161,7 @@ def check_sub_account_name(name: str) -> FieldCheck:
 
 def validate_sub_account_name(name: str) -> str:
     """Return ``name`` if OKX accepts it as a sub-account name, else raise :class:`UsageError`."""
-    result = check_sub_account_name(name)
-    if result.blocking:
-        raise UsageError(result.message)
-    return name
+    return _required(check_sub_account_name(name), name)
 
 
 def check_key_label(label: str) -> FieldCheck:
@@ -178,10 +179,7 @@ def check_key_label(label: str) -> FieldCheck:
 
 def validate_key_label(label: str) -> str:
     """Return ``label`` if OKX accepts it as an API key name, else raise :class:`UsageError`."""
-    result = check_key_label(label)
-    if result.blocking:
-        raise UsageError(result.message)
-    return label
+    return _required(check_key_label(label), label)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -348,10 +346,7 @@ def check_base_url(url: str) -> FieldCheck:
 
 def validate_base_url(url: str) -> str:
     """Return ``url`` if requests can go there, else raise :class:`UsageError` saying why."""
-    result = check_base_url(url)
-    if result.blocking:
-        raise UsageError(result.message)
-    return url
+    return _required(check_base_url(url), url)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -255,14 +255,9 @@ class VaultKeyring(_FileBackend):
         return header, salt, nonce, associated, ciphertext, params
 
     def _load(self) -> Entries:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
+        raw = _read_store_file(self.path, "the vault file")
+        if raw is None:
             return {}
-        except OSError as exc:
-            raise StorageError(
-                f"Cannot read the vault file {self.path}: {exc.strerror or type(exc).__name__}."
-            ) from None
         _, salt, nonce, associated, ciphertext, params = self._parse(raw)
         from cryptography.exceptions import InvalidTag
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -330,14 +325,9 @@ class PlaintextFileKeyring(_FileBackend):
         return f"PlaintextFileKeyring({str(self.path)!r})"
 
     def _load(self) -> Entries:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
+        raw = _read_store_file(self.path, "the secrets file")
+        if raw is None:
             return {}
-        except OSError as exc:
-            raise StorageError(
-                f"Cannot read {self.path}: {exc.strerror or type(exc).__name__}."
-            ) from None
         try:
             return _entries_from(json.loads(raw))
         except ValueError:
@@ -348,3 +338,15 @@ class PlaintextFileKeyring(_FileBackend):
 
     def _store(self, entries: Entries) -> None:
         atomic_write(self.path, _entries_document(entries) + b"\n")
+
+
+def _read_store_file(path: Path, what: str) -> bytes | None:
+    """The bytes of a file store, ``None`` when it does not exist yet; else a clear error."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StorageError(
+            f"Cannot read {what} {path}: {exc.strerror or type(exc).__name__}."
+        ) from None
