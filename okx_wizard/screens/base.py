@@ -193,12 +193,16 @@ class StepScreen(Screen[None]):
         self.action_next()
 
     def action_next(self) -> None:
-        """Enter: press a focused button, move to the next empty field, or go on."""
+        """Enter: press a focused button, move to the next empty field, or go on.
+
+        Enter in an empty field stays there (going on shows what is missing): it never carries
+        the next typing into the field after it.
+        """
         focused = self.focused
         if isinstance(focused, Button) and shown(focused):
             focused.press()
             return
-        if isinstance(focused, Input):
+        if isinstance(focused, Input) and focused.value:
             inputs = [i for i in self.query(Input) if shown(i) and not i.disabled]
             later = inputs[inputs.index(focused) + 1 :] if focused in inputs else []
             empty = [i for i in later if not i.value]

@@ -344,3 +344,22 @@ async def test_vault_screen_plaintext_needs_typed_consent(make_app, monkeypatch)
         assert screen_name(app) == "StartScreen"
         assert app.workspace.ctx.allow_insecure
         assert app.workspace.ctx.vault_password is None
+
+
+async def test_enter_in_an_empty_field_stays_there(make_app) -> None:
+    """Enter on an empty passphrase must not carry the next typing into the confirm field."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "b", "o", "t", "enter")
+        await press(pilot, "space", "tab", "space", "enter")
+        await press(pilot, "tab", *"trading2025", "enter")
+        await press(pilot, *"203.0.113.7", "enter")
+        assert screen_name(app) == "PassphraseScreen"
+        await press(pilot, "enter")
+        assert screen_name(app) == "PassphraseScreen"
+        first = app.screen.query_one("#passphrase", SecretInput)
+        assert app.focused is first
+        await press(pilot, *"Good#Sim2024")
+        assert first.value == "Good#Sim2024"
+        assert app.screen.query_one("#passphrase-confirm", SecretInput).value == ""
