@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from okx_wizard.core.errors import WizardError
 from okx_wizard.core.wizard_state import CAPTURE_STEP, WizardState
@@ -43,8 +43,9 @@ class LaunchScreen(Screen[None]):
     """Shown for a moment at start while the keyring and the profiles are looked at."""
 
     def compose(self) -> ComposeResult:
+        # No footer: this screen is covered before the first frame, unless opening fails, and
+        # then its text says how to quit. A footer here costs a visible part of the start-up.
         yield Static("okx-wizard — opening the profiles and the secret store…", id="launch")
-        yield Footer(show_command_palette=False)
 
     @property
     def wizard(self) -> OkxWizardApp:
