@@ -470,23 +470,16 @@ def cmd_login(ws: Workspace, args: argparse.Namespace) -> int:
         old = None
     endpoint = ws.endpoint(region_code, demo, base_url)
     report = _run_async(ws.verify(name, creds, endpoint, intentions, previous=old))
-    if report.ok:
+    saved = None
+    if report.ok:  # verify_key already warned previous-key-active when the old key works
         with _signals_deferred():
-            ws.commit(name, creds, report, intentions)
-        if old is not None and report.previous_key_active:
-            report.warn(
-                "previous-key-active", f"The old key {old.hint} still works: delete it on OKX."
-            )
+            saved = ws.commit(name, creds, report, intentions)
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:
         print(_printable(_format_report(report)))
-        if report.ok:
-            print(
-                f"Saved as profile {name!r} in the {ws.profile(name).storage} store."  # type: ignore[union-attr]
-                if ws.profile(name)
-                else ""
-            )
+        if saved is not None:
+            print(f"Saved as profile {name!r} in the {saved.storage} store.")
         else:
             print(
                 "Nothing was stored." if existing is None else "The profile keeps its current key."
@@ -564,10 +557,7 @@ def cmd_exec(ws: Workspace, args: argparse.Namespace) -> int:
 
 def cmd_tui(ws: Workspace, args: argparse.Namespace) -> int:
     debug = bool(getattr(args, "debug", False))
-    if not debug:
-        for var in ("TEXTUAL_LOG", "TEXTUAL", "TEXTUAL_SCREENSHOT", "TEXTUAL_DEVTOOLS_PORT"):
-            os.environ.pop(var, None)
-    from okx_wizard.tui import run_tui
+    from okx_wizard.tui import run_tui  # scrubs TEXTUAL* variables itself before Textual loads
 
     mode: Literal["home", "setup", "rotate"] = "home"
     profile: str | None = None

@@ -71,7 +71,7 @@ class Workspace:
 
     def profiles(self) -> list[ProfileMeta]:
         """Every stored profile, sorted by name."""
-        return [self.meta.load()[name] for name in sorted(self.meta.load())]
+        return list(self.meta.load().values())  # load() reads the file once, sorted
 
     def profile(self, name: str) -> ProfileMeta | None:
         return self.meta.get(name)

@@ -213,6 +213,8 @@ def test_rotation_keeps_old_key_until_deleted_on_okx(
     assert login(cli_env, sim, "bot").returncode == 0
     rotated = login(cli_env, sim, "bot", "rotated", "--replace")
     assert rotated.returncode == 0, rotated.stdout + rotated.stderr
+    codes = [w["code"] for w in json.loads(rotated.stdout)["warnings"]]
+    assert codes.count("previous-key-active") == 1
     code, report = check_json(cli_env, "bot")
     assert code == 0
     assert report["api_key_hint"].startswith(SAMPLE["rotated"].api_key[:4])
