@@ -274,7 +274,7 @@ class Workspace:
         """Verify a stored profile's key, its previous key, its age and its storage."""
         import asyncio
 
-        loaded = await asyncio.to_thread(self._load_for_check, name, endpoint)
+        loaded = await asyncio.to_thread(lambda: self._load_for_check(self.require(name), endpoint))
         report = await self._verify_loaded(loaded, on_step=on_step, max_age_days=max_age_days)
         await asyncio.to_thread(self._record_checks, [(loaded, report)])
         return report
@@ -289,10 +289,10 @@ class Workspace:
         """
         import asyncio
 
-        names = names if names is not None else sorted(self.meta.load())
-
         def load_all() -> list[_Loaded]:
-            return [self._load_for_check(name, None) for name in names]
+            profiles = self.meta.load()  # one read of the metadata file for every profile
+            wanted = names if names is not None else list(profiles)
+            return [self._load_for_check(profiles.get(n) or self.require(n), None) for n in wanted]
 
         from okx_wizard.core.client import new_http_client
 
@@ -307,9 +307,9 @@ class Workspace:
         await asyncio.to_thread(self._record_checks, list(zip(loaded, reports, strict=True)))
         return list(reports)
 
-    def _load_for_check(self, name: str, endpoint: Endpoint | None) -> _Loaded:
-        """A profile's metadata and stored keys, or the storage error that stops its check."""
-        meta = self.require(name)
+    def _load_for_check(self, meta: ProfileMeta, endpoint: Endpoint | None) -> _Loaded:
+        """A profile's stored keys, or the storage error that stops its check."""
+        name = meta.name
         endpoint = endpoint or self.profile_endpoint(meta)
         try:
             store = self.secrets(meta.storage)
