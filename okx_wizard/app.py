@@ -5,14 +5,18 @@ Screens gather input and show results (okx_wizard/screens); the rules live in ok
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar, Literal
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from okx_wizard.core.errors import WizardError
 from okx_wizard.core.wizard_state import STEP_NAMES, WizardState
 
 if TYPE_CHECKING:
@@ -63,8 +67,10 @@ class OkxWizardApp(App[int]):
         mode: Literal["home", "setup", "rotate"] = "home",
         profile: str | None = None,
         debug: bool = False,
+        ready_hook: Callable[[OkxWizardApp], None] | None = None,
     ) -> None:
         super().__init__()
+        self._ready_hook = ready_hook
         self.workspace = workspace
         self.launch_mode = mode
         self.launch_profile = profile
@@ -75,24 +81,81 @@ class OkxWizardApp(App[int]):
         self.profile_metas: dict[str, ProfileMeta] = {}
         self._draft_name = ""
         self._home_below = False
+        self._all_styles_loaded = False
+
+    def on_ready(self) -> None:
+        """The first frame is on screen: run the hook given by the entry point (signals)."""
+        if self._ready_hook is not None:
+            self._ready_hook(self)
 
     @property
     def simulator(self) -> bool:
         return self.workspace.ctx.simulator
 
-    def get_default_screen(self) -> Screen[None]:
-        from okx_wizard.screens.launch import LaunchScreen
+    # -- styles ----------------------------------------------------------------------------------
+    def load_all_styles(self) -> None:
+        """Add the styles of the screens after the first step (once; app.tcss has the rest).
 
-        return LaunchScreen()
+        Parsed here, not at start, so the first paint does not pay for screens it does not show.
+        Only the new file is parsed: the stylesheet keeps the others' rules.
+        """
+        if self._all_styles_loaded:
+            return
+        self._all_styles_loaded = True
+        self.stylesheet.read(Path(__file__).with_name("screens.tcss"))
+        self.stylesheet.parse()
+        self.stylesheet.update(self)
+        for screen in self.screen_stack:
+            self.stylesheet.update(screen)
+
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
+        self.load_all_styles()
+        return super().push_screen(*args, **kwargs)
+
+    def switch_screen(self, screen: Screen[Any] | str) -> AwaitComplete:
+        self.load_all_styles()
+        return super().switch_screen(screen)
+
+    def get_default_screen(self) -> Screen[None]:
+        from okx_wizard.screens.opening import opening_screen
+
+        return opening_screen(self)
+
+    @work(thread=True, exclusive=True, group="storage-probe")
+    def probe_storage(self) -> None:
+        """Look for a secure keyring in the background; ask for a vault when there is none."""
+        try:
+            backend = self.workspace.backend_status()
+        except WizardError as exc:
+            self.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        if not backend.secure:
+            self.call_from_thread(self._ask_vault, backend.reason)
+
+    def _ask_vault(self, reason: str) -> None:
+        from okx_wizard.screens.vault import VaultScreen
+
+        self.push_screen(VaultScreen(reason, unlock=bool(self.profile_names)))
 
     # -- the step sequence -----------------------------------------------------------------------
     def start_wizard(self, state: WizardState, step: int | None = None) -> None:
         """Begin (or resume) a setup or rotation with ``state`` at ``step``."""
+        self.push_screen(
+            self._begin_wizard(state, step, home_below=self._screen_is_home(self.screen))
+        )
+
+    def first_step(self, state: WizardState) -> Screen[None]:
+        """The first step of a new setup as the app's first screen (nothing below it)."""
+        return self._begin_wizard(state, None, home_below=False)
+
+    def _begin_wizard(
+        self, state: WizardState, step: int | None, *, home_below: bool
+    ) -> Screen[None]:
         self.state = state
         self._draft_name = state.profile if state.step > state.first_step else ""
-        self._home_below = self._screen_is_home(self.screen)
+        self._home_below = home_below
         self.state.step = state.first_step if step is None else step
-        self.push_screen(step_screen(self.state.step))
+        return step_screen(self.state.step)
 
     def show_step(self, index: int) -> None:
         """Replace the current step with step ``index``; the draft is saved on the way."""
@@ -132,9 +195,9 @@ class OkxWizardApp(App[int]):
 
     @staticmethod
     def _screen_is_home(screen: Screen[object]) -> bool:
-        from okx_wizard.screens.home import HomeScreen
-
-        return isinstance(screen, HomeScreen)
+        # Not loaded means not shown: a first setup does not pay for the home screen's import.
+        home = sys.modules.get("okx_wizard.screens.home")
+        return home is not None and isinstance(screen, home.HomeScreen)
 
     # -- drafts (no secrets) ---------------------------------------------------------------------
     def save_draft(self) -> None:

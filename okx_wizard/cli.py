@@ -5,181 +5,31 @@ Exit codes: 0 verified, 1 verification failed (or OKX unreachable), 2 usage or i
 
 from __future__ import annotations
 
-import argparse
-import json
-import math
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Literal, NoReturn
-
-from okx_wizard import __version__
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 if TYPE_CHECKING:
+    import argparse
+
     from okx_wizard.core.api import Context, Workspace
     from okx_wizard.core.models import Report
     from okx_wizard.core.secret import Secret
+    from okx_wizard.core.simulator import Simulator
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # An SSH drop (SIGHUP) and a kill (SIGTERM) end okx-wizard like Ctrl+C: cleanly, exit 128 + N.
 TERMINATING = (signal.SIGTERM, signal.SIGHUP)
-REGION_CHOICES = ("global", "eea", "us")
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that exits 2 with one clear line, never a traceback."""
+def _json(value: Any, **options: Any) -> str:
+    """JSON text (json is loaded only by the commands that print it, not by the wizard)."""
+    import json
 
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
-
-
-def _seconds(value: str) -> float:
-    """A --timeout: a finite number of seconds above 0 (nan and inf would bound nothing)."""
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise argparse.ArgumentTypeError("must be a number of seconds more than 0")
-    return seconds
-
-
-def _base_url(value: str) -> str:
-    """A --base-url: http(s), a host, a port in range; refused at once, before any request."""
-    from okx_wizard.core.errors import UsageError
-    from okx_wizard.core.validation import validate_base_url
-
-    try:
-        return validate_base_url(value)
-    except UsageError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _common() -> _Parser:
-    common = _Parser(add_help=False)
-    group = common.add_argument_group("where keys are stored and requests go")
-    group.add_argument(
-        "--simulator",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="use the built-in local OKX simulator and its separate profiles",
-    )
-    group.add_argument(
-        "--insecure-storage",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="allow a plaintext secrets file when no secure keyring or vault is "
-        "usable (check then warns insecure-storage)",
-    )
-    group.add_argument(
-        "--timeout",
-        type=_seconds,
-        default=argparse.SUPPRESS,
-        metavar="SECONDS",
-        help="bound on a whole check (default 15)",
-    )
-    return common
-
-
-def _where(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--region",
-        choices=REGION_CHOICES,
-        help="where the key was created: global (www.okx.com), eea (my.okx.com), us (app.okx.com)",
-    )
-    parser.add_argument(
-        "--demo", action="store_true", default=None, help="the key is a demo-trading key"
-    )
-    parser.add_argument(
-        "--base-url",
-        type=_base_url,
-        metavar="URL",
-        help="send requests here instead of the region's host (proxies, tests)",
-    )
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line of SPEC §2."""
-    common = _common()
-    parser = _Parser(
-        prog="okx-wizard",
-        description="Create, verify, store and rotate OKX API keys the safe way. "
-        "With no command: the wizard (home screen, or first-time setup).",
-        parents=[common],
-        epilog="Exit codes: 0 verified, 1 verification failed, 2 usage or input error.",
-    )
-    parser.add_argument("--version", action="version", version=f"okx-wizard {__version__}")
-    parser.add_argument(
-        "--debug",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="allow Textual's log and devtools (may record what is on screen)",
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    p: argparse.ArgumentParser = sub.add_parser(
-        "setup", parents=[common], help="TUI: set up a new profile"
-    )
-    p.add_argument("--profile", metavar="NAME")
-    _where(p)
-    p = sub.add_parser("rotate", parents=[common], help="TUI: replace the key of a profile")
-    p.add_argument("profile", metavar="PROFILE")
-
-    p = sub.add_parser("check", parents=[common], help="verify stored keys (exit 0/1/2)")
-    p.add_argument("profile", nargs="?", metavar="PROFILE")
-    p.add_argument("--all", action="store_true", help="check every profile, concurrently")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument(
-        "--max-age-days", type=int, metavar="N", help="warn key-age past N days (default 90)"
-    )
-    _where(p)
-
-    p = sub.add_parser("list", parents=[common], help="list profiles (no secrets)")
-    p.add_argument("--json", action="store_true")
-
-    p = sub.add_parser("remove", parents=[common], help="erase a profile and its keys")
-    p.add_argument("profile", metavar="PROFILE")
-    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-
-    p = sub.add_parser(
-        "login",
-        parents=[common],
-        help="non-interactive add or rotate: credentials on standard input",
-    )
-    p.add_argument("--profile", required=True, metavar="NAME")
-    p.add_argument(
-        "--stdin",
-        action="store_true",
-        required=True,
-        help='read {"api_key","secret_key","passphrase"} JSON, or three lines',
-    )
-    p.add_argument("--replace", action="store_true", help="rotate the key of an existing profile")
-    p.add_argument("--json", action="store_true", help="print the verification report as JSON")
-    p.add_argument(
-        "--use-case",
-        choices=("trading", "read-only"),
-        help="what the key is for (default: trading; on --replace: as before)",
-    )
-    p.add_argument(
-        "--main-account",
-        action="store_true",
-        help="the key is meant for the main account, not a sub-account",
-    )
-    _where(p)
-
-    p = sub.add_parser("env", parents=[common], help="print a profile's credentials for a tool")
-    p.add_argument("profile", metavar="PROFILE")
-    p.add_argument("--format", choices=("sh", "dotenv", "json"), default="sh")
-
-    p = sub.add_parser(
-        "exec", parents=[common], help="run COMMAND with the credentials in its environment only"
-    )
-    p.add_argument("profile", metavar="PROFILE")
-    p.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARG...]")
-    return parser
+    return json.dumps(value, **options)
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -228,18 +78,64 @@ def _prompt_password(purpose: str) -> Secret:
     return Secret(value)
 
 
+class SimulatorHosts(Mapping[str, str]):
+    """The local simulator's URL for each region; the simulator starts on first use.
+
+    The wizard's first screens never talk to OKX, so ``okx-wizard --simulator`` paints them
+    without loading the simulator (its import and three listeners are a visible part of start-up).
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._simulator: Simulator | None = None
+
+    def _urls(self) -> dict[str, str]:
+        with self._lock:
+            if self._simulator is None:
+                from okx_wizard.core.errors import WizardError
+                from okx_wizard.core.simulator import Simulator
+
+                try:
+                    self._simulator = Simulator().start()
+                except OSError as exc:
+                    reason = exc.strerror or type(exc).__name__
+                    raise WizardError(
+                        "network", f"The local simulator could not listen on 127.0.0.1: {reason}."
+                    ) from None
+            return self._simulator.urls
+
+    def __getitem__(self, region_code: str) -> str:
+        return self._urls()[region_code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._urls())
+
+    def __len__(self) -> int:
+        return len(self._urls())
+
+    def close(self) -> None:
+        """Stop the simulator, if it was started."""
+        with self._lock:
+            if self._simulator is not None:
+                self._simulator.stop()
+                self._simulator = None
+
+
 @contextmanager
-def _simulator(enabled: bool) -> Iterator[dict[str, str] | None]:
+def _simulator(enabled: bool) -> Iterator[SimulatorHosts | None]:
     if not enabled:
         yield None
         return
-    from okx_wizard.core.simulator import Simulator
+    hosts = SimulatorHosts()
+    try:
+        yield hosts
+    finally:
+        hosts.close()
 
-    with Simulator() as sim:
-        yield dict(sim.urls)
 
-
-def _context(args: argparse.Namespace, hosts: dict[str, str] | None) -> Context:
+def _context(args: argparse.Namespace, hosts: Mapping[str, str] | None) -> Context:
     from okx_wizard.core.api import Context
 
     return Context(
@@ -371,7 +267,7 @@ def cmd_list(ws: Workspace, args: argparse.Namespace) -> int:
         )
     pending = ws.pending_names()
     if args.json:
-        print(json.dumps(rows, indent=2, default=_jsonable))
+        print(_json(rows, indent=2, default=_jsonable))
         return EXIT_OK
     if not rows:
         print("No profiles yet. Run `okx-wizard setup` to create one.")
@@ -408,7 +304,7 @@ def cmd_check(ws: Workspace, args: argparse.Namespace) -> int:
             raise _usage("--region, --demo and --base-url apply to one profile, not --all")
         reports = _run_async(ws.check_all(max_age_days=args.max_age_days))
         if args.json:
-            print(json.dumps([r.to_json() for r in reports], indent=2))
+            print(_json([r.to_json() for r in reports], indent=2))
         else:
             if not reports:
                 print("No profiles to check.")
@@ -431,9 +327,7 @@ def cmd_check(ws: Workspace, args: argparse.Namespace) -> int:
         demo = meta.demo if args.demo is None else args.demo
         endpoint = ws.endpoint(args.region or meta.region, demo, args.base_url or meta.base_url)
     report = _run_async(ws.check(name, max_age_days=args.max_age_days, endpoint=endpoint))
-    print(
-        json.dumps(report.to_json(), indent=2) if args.json else _printable(_format_report(report))
-    )
+    print(_json(report.to_json(), indent=2) if args.json else _printable(_format_report(report)))
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -475,7 +369,7 @@ def cmd_login(ws: Workspace, args: argparse.Namespace) -> int:
         with _signals_deferred():
             saved = ws.commit(name, creds, report, intentions)
     if args.json:
-        print(json.dumps(report.to_json(), indent=2))
+        print(_json(report.to_json(), indent=2))
     else:
         print(_printable(_format_report(report)))
         if saved is not None:
@@ -520,13 +414,13 @@ def cmd_env(ws: Workspace, args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     if args.format == "json":
-        print(json.dumps(values, indent=2))
+        print(_json(values, indent=2))
     else:
         import shlex
 
         prefix = "export " if args.format == "sh" else ""
         for key, value in values.items():
-            quoted = shlex.quote(value) if args.format == "sh" else json.dumps(value)
+            quoted = shlex.quote(value) if args.format == "sh" else _json(value)
             print(f"{prefix}{key}={quoted}")
     return EXIT_OK
 
@@ -569,7 +463,7 @@ def cmd_tui(ws: Workspace, args: argparse.Namespace) -> int:
         ws.require(profile)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise _usage("the wizard needs a terminal; for scripts use `okx-wizard login --stdin`")
-    return int(run_tui(ws.ctx, mode, profile, debug, auto_pilot=_tui_signal_exit()))
+    return int(run_tui(ws.ctx, mode, profile, debug, ready_hook=_tui_signal_exit()))
 
 
 def _tui_signal_exit() -> Callable[[Any], Any]:
@@ -586,8 +480,7 @@ def _tui_signal_exit() -> Callable[[Any], Any]:
     for sig in TERMINATING:
         signal.signal(sig, lambda signum, _frame: received.append(signum))
 
-    async def on_ready(pilot: Any) -> None:
-        app = pilot.app
+    def on_ready(app: Any) -> None:
         loop = asyncio.get_running_loop()
 
         def stop(signum: int) -> None:
@@ -624,14 +517,31 @@ def _terminate(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+# Flags that take no value and need no command: with only these, the answer is certain.
+_WIZARD_FLAGS = frozenset({"--simulator", "--insecure-storage", "--debug"})
+
+
+def parse_command_line(tokens: list[str]) -> argparse.Namespace:
+    """The parsed command line; exits 2 with a message when it is wrong.
+
+    Starting the wizard (no command, only flags such as ``--simulator``) loads no argparse and
+    builds no parser: they are a visible part of the wizard's first paint.
+    """
+    if all(token in _WIZARD_FLAGS for token in tokens):
+        from types import SimpleNamespace
+
+        flags = {token.removeprefix("--").replace("-", "_"): True for token in tokens}
+        return cast("argparse.Namespace", SimpleNamespace(command=None, **flags))
+    from okx_wizard.cli_args import build_parser
+
+    return build_parser().parse_args(tokens)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every expected failure ends in a message and an exit code."""
     for sig in TERMINATING:
         signal.signal(sig, _terminate)
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if getattr(args, "timeout", 15.0) <= 0:
-        parser.error("--timeout must be more than 0")
+    args = parse_command_line(sys.argv[1:] if argv is None else list(argv))
     from okx_wizard.core.errors import UsageError, WizardError
 
     try:

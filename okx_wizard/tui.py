@@ -62,17 +62,21 @@ def run_tui(
     *,
     headless: bool = False,
     auto_pilot: Callable[[Any], Coroutine[Any, Any, None]] | None = None,
+    ready_hook: Callable[[Any], None] | None = None,
 ) -> int:
     """Run the wizard: ``home`` (profiles, or first setup), ``setup`` or ``rotate`` a profile.
 
-    ``headless`` and ``auto_pilot`` are for tests that drive the real entry point.
+    ``ready_hook`` is called with the app once its first frame is on screen. ``headless`` and
+    ``auto_pilot`` are for tests that drive the real entry point.
     Returns the process exit code.
     """
     scrub_environment(debug)
     from okx_wizard.app import OkxWizardApp
     from okx_wizard.core.api import Workspace
 
-    app = OkxWizardApp(Workspace(ctx), mode=mode, profile=profile, debug=debug)
+    app = OkxWizardApp(
+        Workspace(ctx), mode=mode, profile=profile, debug=debug, ready_hook=ready_hook
+    )
     app.run(headless=headless, auto_pilot=auto_pilot)
     code = app.return_code
     return 0 if code is None else int(code)

@@ -7,18 +7,18 @@ are marked as such: the TUI runs them in thread workers, the async ones in async
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from okx_wizard.core.errors import StorageError, UsageError, WizardError
-from okx_wizard.core.models import Endpoint, Intentions, Report
 from okx_wizard.core.regions import REGIONS, region
 from okx_wizard.core.secret import Credentials, Secret
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # models load with the first check, not with the wizard's first screen
     from okx_wizard.core.metadata import MetadataStore, ProfileMeta
+    from okx_wizard.core.models import Endpoint, Intentions, Report
     from okx_wizard.core.secret_store import BackendStatus, SecretStore
 
 StepCallback = Callable[[str, str, str], None]
@@ -30,7 +30,7 @@ class Context:
     """How this run talks to OKX and where it keeps things."""
 
     simulator: bool = False
-    hosts: dict[str, str] | None = None
+    hosts: Mapping[str, str] | None = None
     allow_insecure: bool = False
     vault_password: Secret | None = None
     prompt_password: Callable[[str], Secret] | None = None
@@ -51,14 +51,17 @@ def age_days(since: datetime | None, now: datetime | None = None) -> int | None:
     return max(0, delta.days)
 
 
-@dataclass
 class Workspace:
     """One realm's profiles (real or simulator): metadata file plus secret store."""
 
-    ctx: Context = field(default_factory=Context)
-    _meta: MetadataStore | None = field(default=None, init=False, repr=False)
-    _stores: dict[str, SecretStore] = field(default_factory=dict, init=False, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    def __init__(self, ctx: Context | None = None) -> None:
+        self.ctx = ctx if ctx is not None else Context()
+        self._meta: MetadataStore | None = None
+        self._stores: dict[str, SecretStore] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Workspace({self.ctx!r})"
 
     # -- metadata -----------------------------------------------------------------------------
     @property
@@ -87,15 +90,30 @@ class Workspace:
 
     def endpoint(self, region_code: str, demo: bool, base_url: str | None = None) -> Endpoint:
         """Where requests for this region and environment go."""
+        from okx_wizard.core.models import Endpoint
+
         region(region_code)
         if base_url:
             return Endpoint(region_code, demo, base_url.rstrip("/"), explicit_base_url=True)
-        hosts = self.ctx.hosts or {code: r.rest_url for code, r in REGIONS.items()}
-        return Endpoint(region_code, demo, hosts[region_code])
+        if self.ctx.hosts is not None:
+            return Endpoint(region_code, demo, self.ctx.hosts[region_code])
+        return Endpoint(region_code, demo, REGIONS[region_code].rest_url)
 
     def profile_endpoint(self, meta: ProfileMeta) -> Endpoint:
         base = None if self.ctx.simulator else meta.base_url
         return self.endpoint(meta.region, meta.demo, base)
+
+    def warm_up(self) -> None:
+        """Get ready to talk to OKX (blocking; call it from a thread ahead of a check).
+
+        Starts what the hosts need (the simulator starts on first use), loads the HTTP client
+        and builds the TLS context, so the first check pays only for the network.
+        """
+        if self.ctx.hosts is not None:
+            len(self.ctx.hosts)
+        from okx_wizard.core.client import new_http_client
+
+        new_http_client(self.ctx.timeout)
 
     # -- secrets ------------------------------------------------------------------------------
     def backend_status(self) -> BackendStatus:
@@ -335,6 +353,8 @@ class Workspace:
     ) -> Report:
         meta = item.meta
         if item.creds is None:
+            from okx_wizard.core.models import Report
+
             return Report(
                 profile=meta.name,
                 endpoint=item.endpoint,
@@ -397,8 +417,7 @@ class Workspace:
         self.meta.delete(name)
 
 
-@dataclass
-class _Loaded:
+class _Loaded(NamedTuple):
     """What a check needs, read from the stores before any request goes out."""
 
     meta: ProfileMeta

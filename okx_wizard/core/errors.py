@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 ErrorKind = Literal[
     "auth",
@@ -33,8 +32,7 @@ ERROR_KINDS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class CodeInfo:
+class CodeInfo(NamedTuple):
     """What one OKX error code means for the user: kind, cause and fix in plain words."""
 
     kind: ErrorKind

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
 import sys
 from collections.abc import Iterator
@@ -53,6 +52,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     directory, written, fsynced, renamed over the target with :func:`os.replace`, and the
     directory is fsynced so the rename survives a power loss.
     """
+    import secrets  # here: reading profiles (every start) does not need it
+
     path = Path(path)
     directory = path.parent
     tmp = directory / f".{path.name}.{secrets.token_hex(6)}.tmp"

@@ -13,20 +13,19 @@ command says which file and which line to fix.
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 from okx_wizard.core.errors import StorageError
 from okx_wizard.core.fsutil import atomic_write, ensure_private_dir, file_lock
-from okx_wizard.core.models import Intentions, UseCase
 from okx_wizard.core.regions import REGION_CODES
-from okx_wizard.core.validation import check_profile_name
+
+if TYPE_CHECKING:  # loaded when a profile is read, not when there is none (a first run)
+    from okx_wizard.core.models import Intentions, UseCase
 
 SCHEMA_VERSION = 1
 APP_NAME = "okx-wizard"
@@ -55,6 +54,12 @@ def _as_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def _intentions() -> Intentions:
+    from okx_wizard.core.models import Intentions
+
+    return Intentions()
+
+
 @dataclass(slots=True)
 class ProfileMeta:
     """One profile's non-secret facts; ``extra`` keeps keys this version does not know."""
@@ -64,7 +69,7 @@ class ProfileMeta:
     demo: bool = False
     base_url: str | None = None
     simulator: bool = False
-    intentions: Intentions = field(default_factory=Intentions)
+    intentions: Intentions = field(default_factory=_intentions)
     storage: StorageKind = "keyring"
     api_key_hint: str = ""
     key_label: str = ""
@@ -219,6 +224,8 @@ def _parse_datetime(value: object) -> datetime | None:
 
 def _read_intentions(table: Mapping[str, Any] | None, where: str) -> Intentions:
     """Intentions from their table, type-checked field by field; unknown keys are ignored."""
+    from okx_wizard.core.models import Intentions
+
     if table is None:
         return Intentions()
     read = _TableReader(table, where)
@@ -230,7 +237,7 @@ def _read_intentions(table: Mapping[str, Any] | None, where: str) -> Intentions:
     if not isinstance(ips, list) or not all(isinstance(ip, str) for ip in ips):
         raise SchemaError(read.where("ip_whitelist"), "a list of strings")
     return Intentions(
-        use_case=cast(UseCase, use_case),
+        use_case=cast("UseCase", use_case),
         sub_account=read.boolean("sub_account", defaults.sub_account),
         sub_account_name=read.string("sub_account_name", defaults.sub_account_name),
         account_type=read.string("account_type", defaults.account_type),
@@ -389,6 +396,8 @@ class MetadataStore:
                 f"Cannot read the profile file {self.path}: {reason}. "
                 "Check its owner and permissions (it should be yours, mode 600)."
             ) from None
+        import tomllib  # here: a first run (no file yet) does not load the TOML parser
+
         try:
             document = tomllib.loads(raw.decode("utf-8-sig"))  # an editor's BOM is fine
         except UnicodeDecodeError:
@@ -409,6 +418,8 @@ class MetadataStore:
                 f"version {version}; this one knows {SCHEMA_VERSION}). Upgrade okx-wizard; "
                 "the file was left unchanged."
             )
+        from okx_wizard.core.validation import check_profile_name
+
         profiles: dict[str, ProfileMeta] = {}
         try:
             for section in ("profiles", "drafts"):
@@ -417,6 +428,8 @@ class MetadataStore:
                     raise SchemaError(section, "a table")
                 for name, table in tables.items():
                     if check_profile_name(name).blocking:
+                        import json
+
                         # json.dumps: the name as TOML writes it, control characters escaped.
                         raise SchemaError(
                             f"{section}.{json.dumps(name)}",

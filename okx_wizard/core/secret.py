@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +42,8 @@ class Secret:
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Secret):
+            import hmac
+
             return hmac.compare_digest(self._value.encode(), other._value.encode())
         return NotImplemented
 

@@ -9,15 +9,14 @@ No message ever quotes a secret: where the input could be secret, messages descr
 from __future__ import annotations
 
 import codecs
-import hmac
+import functools
 import ipaddress
-import json
 import re
 import string
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from okx_wizard.core.errors import UsageError
 from okx_wizard.core.secret import Credentials, Secret
@@ -36,15 +35,16 @@ SHELL_UNSAFE: frozenset[str] = frozenset({"$", "&", "'", '"', "\\", " ", "`"})
 #: What OKX's rule calls a special character: ASCII punctuation.
 SPECIAL_CHARACTERS: frozenset[str] = frozenset(string.punctuation)
 
-_PROFILE_RE = re.compile(r"[A-Za-z0-9._-]{1,64}")
-_ALNUM_RE = re.compile(r"[A-Za-z0-9]+")
-_UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_UUID_ANYCASE_RE = re.compile(_UUID_RE.pattern, re.IGNORECASE)
-_HEX32_UPPER_RE = re.compile(r"[0-9A-F]{32}")
-_HEX32_ANYCASE_RE = re.compile(r"[0-9A-Fa-f]{32}")
+# Patterns, compiled on first use by re's cache: the wizard's first screen needs only one.
+_PROFILE_RE = r"[A-Za-z0-9._-]{1,64}"
+_ALNUM_RE = r"[A-Za-z0-9]+"
+_UUID_RE = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_UUID_ANYCASE_RE = "(?i)" + _UUID_RE
+_HEX32_UPPER_RE = r"[0-9A-F]{32}"
+_HEX32_ANYCASE_RE = r"[0-9A-Fa-f]{32}"
 
 # Bracketed-paste markers, with their ESC, or the leftovers when a layer dropped the ESC.
-_PASTE_MARKER_RE = re.compile(r"\x1b?\[20[01]~")
+_PASTE_MARKER_RE = r"\x1b?\[20[01]~"
 # Look-alikes that reach a key through web pages, PDFs and chat apps, after NFKC has run.
 _HOMOGLYPHS: dict[int, str] = {
     ord(k): v
@@ -66,8 +66,7 @@ _HOMOGLYPHS: dict[int, str] = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class FieldCheck:
+class FieldCheck(NamedTuple):
     """The verdict on one field's value: ``error`` blocks, ``warning`` asks to confirm.
 
     ``message`` is short (it is shown under the field) and never quotes the value.
@@ -87,8 +86,7 @@ class FieldCheck:
         return self.level == "error"
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """One of OKX's passphrase rules and whether the passphrase meets it."""
 
     name: str
@@ -128,8 +126,8 @@ def check_profile_name(name: str) -> FieldCheck:
         return FieldCheck("error", f"{rule}: this one has {len(name)} characters.")
     if name in (".", ".."):
         return FieldCheck("error", f"{rule}, but not '.' or '..'.")
-    if not _PROFILE_RE.fullmatch(name):
-        bad = next(c for c in name if not _PROFILE_RE.fullmatch(c))
+    if not re.fullmatch(_PROFILE_RE, name):
+        bad = next(c for c in name if not re.fullmatch(_PROFILE_RE, c))
         return FieldCheck("error", f"{rule}: found {_describe_char(bad)}.")
     return FieldCheck("ok")
 
@@ -149,10 +147,10 @@ def validate_profile_name(name: str) -> str:
 def check_sub_account_name(name: str) -> FieldCheck:
     """OKX's rule for sub-account names: 6–20 letters and digits, case sensitive."""
     rule = f"OKX sub-account names are {SUB_ACCOUNT_MIN}–{SUB_ACCOUNT_MAX} letters and digits"
-    if not _ALNUM_RE.fullmatch(name):
+    if not re.fullmatch(_ALNUM_RE, name):
         if not name:
             return FieldCheck("error", f"{rule}: the name is empty.")
-        bad = next(c for c in name if not _ALNUM_RE.fullmatch(c))
+        bad = next(c for c in name if not re.fullmatch(_ALNUM_RE, c))
         return FieldCheck("error", f"{rule}: found {_describe_char(bad)}.")
     if not SUB_ACCOUNT_MIN <= len(name) <= SUB_ACCOUNT_MAX:
         return FieldCheck("error", f"{rule}: this one has {len(name)}.")
@@ -169,8 +167,8 @@ def check_key_label(label: str) -> FieldCheck:
     rule = f"OKX key names are 1–{KEY_LABEL_MAX} letters and digits"
     if not label:
         return FieldCheck("error", f"{rule}: the name is empty.")
-    if not _ALNUM_RE.fullmatch(label):
-        bad = next(c for c in label if not _ALNUM_RE.fullmatch(c))
+    if not re.fullmatch(_ALNUM_RE, label):
+        bad = next(c for c in label if not re.fullmatch(_ALNUM_RE, c))
         return FieldCheck("error", f"{rule}: found {_describe_char(bad)}.")
     if len(label) > KEY_LABEL_MAX:
         return FieldCheck("error", f"{rule}: this one has {len(label)}.")
@@ -202,7 +200,7 @@ def strip_paste_artifacts(text: str) -> str:
     previous = None
     while previous != text:
         previous = text
-        text = _PASTE_MARKER_RE.sub("", text)
+        text = re.sub(_PASTE_MARKER_RE, "", text)
         text = "".join(c for c in text if c == " " or c == "\u00a0" or not _is_invisible(c))
         text = text.strip(" \u00a0")
     return text
@@ -224,7 +222,7 @@ def clean_paste(text: str) -> str:
         rounds += 1
         text = unicodedata.normalize("NFKC", text)
         text = text.translate(_HOMOGLYPHS)
-        text = _PASTE_MARKER_RE.sub("", text)
+        text = re.sub(_PASTE_MARKER_RE, "", text)
         text = "".join(c for c in text if not _is_invisible(c))
     return text
 
@@ -244,11 +242,11 @@ def check_api_key(text: str) -> FieldCheck:
         return FieldCheck("error", f"Too long for an API key ({len(text)} characters).")
     if not _ascii_printable(text):
         return FieldCheck("error", "Has characters an API key cannot have: paste it again.")
-    if _UUID_RE.fullmatch(text):
+    if re.fullmatch(_UUID_RE, text):
         return FieldCheck("ok", "Looks like an OKX API key.")
-    if _UUID_ANYCASE_RE.fullmatch(text):
+    if re.fullmatch(_UUID_ANYCASE_RE, text):
         return FieldCheck("warning", "OKX keys are lower case: check the key.")
-    if _HEX32_ANYCASE_RE.fullmatch(text):
+    if re.fullmatch(_HEX32_ANYCASE_RE, text):
         return FieldCheck("warning", "This looks like the secret key, not the API key.")
     return FieldCheck(
         "warning", f"Not the usual 8-4-4-4-12 form ({len(text)} characters): check it."
@@ -263,11 +261,11 @@ def check_secret_key(text: str) -> FieldCheck:
         return FieldCheck("error", f"Too long for a secret key ({len(text)} characters).")
     if not _ascii_printable(text):
         return FieldCheck("error", "Has characters a secret key cannot have: paste it again.")
-    if _HEX32_UPPER_RE.fullmatch(text):
+    if re.fullmatch(_HEX32_UPPER_RE, text):
         return FieldCheck("ok", "Looks like an OKX secret key.")
-    if _HEX32_ANYCASE_RE.fullmatch(text):
+    if re.fullmatch(_HEX32_ANYCASE_RE, text):
         return FieldCheck("ok", "Accepted; OKX shows it in upper case: paste it as shown.")
-    if _UUID_ANYCASE_RE.fullmatch(text):
+    if re.fullmatch(_UUID_ANYCASE_RE, text):
         return FieldCheck("warning", "This looks like the API key, not the secret key.")
     return FieldCheck(
         "warning", f"Not the usual 32 hex characters ({len(text)} characters): check it."
@@ -289,6 +287,8 @@ def check_passphrase_match(typed: str | Secret, expected: str | Secret | None) -
         return FieldCheck("error", "Enter the passphrase you typed on OKX's form.")
     if not expected_text:
         return FieldCheck("ok")
+    import hmac
+
     if hmac.compare_digest(typed_text.encode(), expected_text.encode()):
         return FieldCheck("ok", "Matches the passphrase you chose.")
     if hmac.compare_digest(typed_text.casefold().encode(), expected_text.casefold().encode()):
@@ -352,32 +352,41 @@ def validate_base_url(url: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # IP whitelist
 
-_LOCAL_V4 = tuple(
-    ipaddress.IPv4Network(n)
-    for n in (
-        "10.0.0.0/8",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "100.64.0.0/10",  # carrier-grade NAT
-        "127.0.0.0/8",
-        "169.254.0.0/16",
-    )
+_LOCAL_V4 = (
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "100.64.0.0/10",  # carrier-grade NAT
+    "127.0.0.0/8",
+    "169.254.0.0/16",
 )
-_LOCAL_V6 = tuple(ipaddress.IPv6Network(n) for n in ("::1/128", "fc00::/7", "fe80::/10"))
+_LOCAL_V6 = ("::1/128", "fc00::/7", "fe80::/10")
+
+
+@functools.cache
+def _local_networks() -> tuple[
+    tuple[ipaddress.IPv4Network, ...], tuple[ipaddress.IPv6Network, ...]
+]:
+    """The private, loopback, CGNAT and link-local ranges (built on first use)."""
+    return (
+        tuple(ipaddress.IPv4Network(n) for n in _LOCAL_V4),
+        tuple(ipaddress.IPv6Network(n) for n in _LOCAL_V6),
+    )
 
 
 def _is_local(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
     """Private, loopback, CGNAT or link-local: never the address OKX sees."""
+    v4, v6 = _local_networks()
     if isinstance(network, ipaddress.IPv4Network):
-        return any(network.subnet_of(local) for local in _LOCAL_V4)
-    return any(network.subnet_of(local) for local in _LOCAL_V6)
+        return any(network.subnet_of(local) for local in v4)
+    return any(network.subnet_of(local) for local in v6)
 
 
 _PRIVATE_WARNING = "a private address: OKX sees your public IP"
 
 
 def _split_entries(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", _PASTE_MARKER_RE.sub("", text))
+    text = unicodedata.normalize("NFKC", re.sub(_PASTE_MARKER_RE, "", text))
     text = "".join(" " if _is_invisible(c) else c for c in text)
     return [e for e in re.split(r"[\s,;]+", text) if e]
 
@@ -473,6 +482,8 @@ def _credentials(values: Iterable[tuple[str, object]]) -> Credentials:
 
 
 def _from_json(text: str) -> Credentials:
+    import json
+
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -507,7 +518,7 @@ def parse_stdin_credentials(data: bytes) -> Credentials:
         raise UsageError(
             f"stdin is larger than {STDIN_LIMIT // 1024} KiB: expected just three values."
         )
-    text = _PASTE_MARKER_RE.sub("", _decode_stdin(data))
+    text = re.sub(_PASTE_MARKER_RE, "", _decode_stdin(data))
     if any(
         unicodedata.category(c) == "Cc" and c not in "\t\r\n" for c in text
     ):  # NUL, ESC and other controls: binary data or a terminal's escape codes

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -135,7 +135,7 @@ async def verify_key(
     timeout: float = 15.0,
     on_step: StepCallback | None = None,
     previous: Credentials | None = None,
-    hosts: dict[str, str] | None = None,
+    hosts: Mapping[str, str] | None = None,
     http: httpx.AsyncClient | None = None,
 ) -> Report:
     """Check ``creds`` against OKX at ``endpoint`` and compare what OKX reports with intentions.
@@ -191,7 +191,7 @@ class _Check:
     intentions: Intentions
     auto_detect: bool
     previous: Credentials | None
-    hosts: dict[str, str]
+    hosts: Mapping[str, str]
     offset_ms: int = 0
     _time_task: asyncio.Task[int | WizardError] | None = field(default=None, init=False)
 
@@ -687,7 +687,7 @@ def _where_message(tried: Endpoint, works: Endpoint) -> str:
     )
 
 
-def _not_found_anywhere(error: WizardError, region: str, hosts: dict[str, str]) -> WizardError:
+def _not_found_anywhere(error: WizardError, region: str, hosts: Mapping[str, str]) -> WizardError:
     others = [code for code in hosts if code != region]
     if not others:
         return error

@@ -7,10 +7,12 @@ only, as :class:`Secret` / :class:`Credentials`; :meth:`WizardState.to_draft` ne
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from okx_wizard.core.models import Intentions, Report, UseCase
 from okx_wizard.core.secret import Credentials, Secret
+
+if TYPE_CHECKING:  # models load with the first check, not with the first screen
+    from okx_wizard.core.models import Intentions, Report, UseCase
 
 Mode = Literal["setup", "rotate"]
 DRAFT_VERSION = 1
@@ -40,8 +42,7 @@ ROTATE_FIRST_STEP = 3
 CAPTURE_STEP = 5
 
 
-@dataclass(frozen=True, slots=True)
-class ChecklistItem:
+class ChecklistItem(NamedTuple):
     """One line of the "Before you start" checklist."""
 
     id: str
@@ -87,7 +88,7 @@ def _same_type(value: object, expected: type) -> bool:
     return expected in (bool, int, str) and isinstance(value, expected)
 
 
-@dataclass
+@dataclass(eq=False)  # a mutable state: the same object, not equal values, is what counts
 class WizardState:
     """Every answer of steps 0–5, plus in-memory secrets that never reach a draft."""
 
@@ -134,6 +135,8 @@ class WizardState:
 
     def intentions(self) -> Intentions:
         """What the user means to create, for verification and the stored profile."""
+        from okx_wizard.core.models import Intentions
+
         return Intentions(
             use_case=self.use_case,
             sub_account=self.sub_account,

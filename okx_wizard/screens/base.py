@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Input, Static
 
 from okx_wizard.core.wizard_state import STEP_TITLES, WizardState
-from okx_wizard.widgets.secret_input import SecretInput
+from okx_wizard.widgets.checked_input import CheckedInput
 
 if TYPE_CHECKING:
     from okx_wizard.app import OkxWizardApp
@@ -39,58 +38,10 @@ class Field(Input):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Next")]
 
 
-class SecretField(SecretInput):
-    """A SecretInput whose Enter shows as "Next" in the footer."""
+class CheckedField(CheckedInput):
+    """A CheckedInput (verdict in its bottom border) whose Enter shows as "Next"."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Next")]
-
-
-class Choice(RadioButton):
-    """A radio button that reads "(•)" / "( )", so it is clear without colour (NO_COLOR)."""
-
-    @property
-    def _button(self) -> Content:
-        return Content("(•)" if self.value else "( )")
-
-
-class Tick(Checkbox, inherit_bindings=False):
-    """A checkbox that reads "[x]" / "[ ]" (clear without colour); Space ticks, Enter goes on."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_button", "Tick", show=False),
-    ]
-
-    @property
-    def _button(self) -> Content:
-        return Content("[x]" if self.value else "[ ]")
-
-
-class ChoiceSet(RadioSet, inherit_bindings=False):
-    """A RadioSet where the arrow keys choose (as in a native radio group) and Enter goes on."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,right", "next_button", "Next option", show=False),
-        Binding("up,left", "previous_button", "Previous option", show=False),
-        Binding("space", "toggle_button", "Choose", show=False),
-    ]
-
-    def on_mount(self) -> None:
-        # RadioSet's own mount handler highlights the first option; follow the pressed one.
-        self.call_after_refresh(self._follow_pressed)
-
-    def _follow_pressed(self) -> None:
-        if self.pressed_index >= 0:
-            self._selected = self.pressed_index
-
-    def action_next_button(self) -> None:
-        super().action_next_button()
-        if self.has_focus:
-            self.action_toggle_button()
-
-    def action_previous_button(self) -> None:
-        super().action_previous_button()
-        if self.has_focus:
-            self.action_toggle_button()
 
 
 class StepBar(Static):
@@ -116,6 +67,13 @@ class StepScreen(Screen[None]):
     @property
     def state(self) -> WizardState:
         return self.wizard.state
+
+    def _pop_result_callback(self) -> None:
+        # A new setup's first step is the app's first screen (a launch screen under it would cost
+        # the first paint a second screen), and Textual gives its first screen no result
+        # callback: switching away from it must not pop from an empty list.
+        if self._result_callbacks:
+            super()._pop_result_callback()
 
     def compose(self) -> ComposeResult:
         yield StepBar(self.step_title(), classes="step-bar")

@@ -12,8 +12,9 @@ from textual.widgets import Checkbox, Static
 
 from okx_wizard.core.regions import region
 from okx_wizard.core.wizard_state import CHECKLIST
-from okx_wizard.screens.base import StepScreen, Tick
+from okx_wizard.screens.base import StepScreen
 from okx_wizard.widgets.qr_code import QrCode
+from okx_wizard.widgets.tick import Tick
 
 
 class BeforeYouStartScreen(StepScreen):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import ClassVar
 
 from textual import on, work
@@ -20,8 +21,8 @@ from okx_wizard.core.validation import (
     clean_paste,
     strip_paste_artifacts,
 )
-from okx_wizard.screens.base import SecretField, StepScreen
-from okx_wizard.widgets.secret_input import SecretInput
+from okx_wizard.screens.base import StepScreen
+from okx_wizard.widgets.secret_input import SecretField, SecretInput
 
 PENDING_DELAY = 0.4
 
@@ -93,6 +94,15 @@ class CaptureScreen(StepScreen):
             self.query_one("#passphrase", SecretInput).value = state.captured_passphrase.reveal()
         if state.pending_saved:
             self._status("✓ Kept as pending in the secure store: safe if the connection drops.")
+
+    def started(self) -> None:
+        self._warm_up()
+
+    @work(thread=True, exclusive=True, group="warm-up")
+    def _warm_up(self) -> None:
+        """While the user is on OKX's site: get the next step's connection ready."""
+        with contextlib.suppress(WizardError):  # only a head start: the test step reports it
+            self.wizard.workspace.warm_up()
 
     def store(self) -> None:
         state = self.state

@@ -1,8 +1,7 @@
-"""The first screen: looks at the store, profiles and drafts, then decides where to begin."""
+"""The launch screen: decides where to begin when something comes before a new setup."""
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -12,6 +11,7 @@ from textual.widgets import Static
 
 from okx_wizard.core.errors import WizardError
 from okx_wizard.core.wizard_state import CAPTURE_STEP, WizardState
+from okx_wizard.screens.opening import remember_profiles, vault_may_be_needed
 
 if TYPE_CHECKING:
     from okx_wizard.app import OkxWizardApp
@@ -40,7 +40,19 @@ def rotation_state(meta: ProfileMeta) -> WizardState:
 
 
 class LaunchScreen(Screen[None]):
-    """Shown for a moment at start while the keyring and the profiles are looked at."""
+    """Shown for a moment at start when something must be decided before the first screen."""
+
+    def __init__(
+        self,
+        profiles: list[ProfileMeta] | None = None,
+        drafts: list[str] | None = None,
+        *,
+        failure: str = "",
+    ) -> None:
+        super().__init__()
+        self._profiles = profiles or []
+        self._drafts = drafts or []
+        self._failure = failure
 
     def compose(self) -> ComposeResult:
         # No footer: this screen is covered before the first frame, unless opening fails, and
@@ -55,21 +67,13 @@ class LaunchScreen(Screen[None]):
         return self.app
 
     def on_mount(self) -> None:
-        """Decide where to begin before the first frame: profiles are a small local file.
-
-        The keyring probe (imports and D-Bus, ~0.2 s) is skipped when a vault password or
-        plaintext consent already settles storage, answered at once when there is certainly no
-        Secret Service, and otherwise runs in the background after the first screen is shown.
-        """
-        ws = self.wizard.workspace
-        try:
-            profiles = ws.profiles()
-            drafts = ws.pending_names()
-        except WizardError as exc:
-            self._fail(exc.message)
+        """Go on from what :func:`opening_screen` read, before the first frame."""
+        if self._failure:
+            self._fail(self._failure)
             return
-        if not self._vault_may_be_needed():
-            self._remember(profiles)
+        profiles, drafts = self._profiles, self._drafts
+        if not vault_may_be_needed(self.wizard):
+            remember_profiles(self.wizard, profiles)
             self._begin(profiles, drafts)
             return
         from okx_wizard.core.secret_store import known_backend_status
@@ -78,36 +82,9 @@ class LaunchScreen(Screen[None]):
         if known is not None:
             self._opened(known, profiles, drafts)
             return
-        self._remember(profiles)
+        remember_profiles(self.wizard, profiles)
         self._begin(profiles, drafts)
-        self._probe()
-
-    def _vault_may_be_needed(self) -> bool:
-        ctx = self.wizard.workspace.ctx
-        return (
-            ctx.vault_password is None
-            and not ctx.allow_insecure
-            and not os.environ.get("OKX_WIZARD_VAULT_PASSWORD")
-        )
-
-    def _remember(self, profiles: list[ProfileMeta]) -> None:
-        self.wizard.profile_names = {p.name for p in profiles}
-        self.wizard.profile_metas = {p.name: p for p in profiles}
-
-    @work(thread=True, exclusive=True)
-    def _probe(self) -> None:
-        try:
-            backend = self.wizard.workspace.backend_status()
-        except WizardError as exc:
-            self.app.call_from_thread(self.app.notify, exc.message, severity="error")
-            return
-        if not backend.secure:
-            self.app.call_from_thread(self._ask_vault, backend)
-
-    def _ask_vault(self, backend: BackendStatus) -> None:
-        from okx_wizard.screens.vault import VaultScreen
-
-        self.app.push_screen(VaultScreen(backend.reason, unlock=bool(self.wizard.profile_names)))
+        self.wizard.probe_storage()
 
     def _fail(self, message: str) -> None:
         self.query_one("#launch", Static).update(f"✗ {message}\n\nPress ctrl+q to quit.")
@@ -115,8 +92,8 @@ class LaunchScreen(Screen[None]):
     def _opened(
         self, backend: BackendStatus, profiles: list[ProfileMeta], drafts: list[str]
     ) -> None:
-        self._remember(profiles)
-        if not backend.secure and self._vault_may_be_needed():
+        remember_profiles(self.wizard, profiles)
+        if not backend.secure:
             from okx_wizard.screens.vault import VaultScreen
 
             self.app.push_screen(

@@ -19,8 +19,8 @@ from okx_wizard.core.validation import (
     okx_passphrase_rules,
     strip_paste_artifacts,
 )
-from okx_wizard.screens.base import SecretField, StepScreen
-from okx_wizard.widgets.secret_input import SecretInput
+from okx_wizard.screens.base import StepScreen
+from okx_wizard.widgets.secret_input import SecretField, SecretInput
 from okx_wizard.widgets.strength_meter import StrengthMeter
 
 METER_DELAY = 0.15

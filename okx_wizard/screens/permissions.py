@@ -13,7 +13,8 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from okx_wizard.core.validation import KEY_LABEL_MAX, check_key_label, validate_ip_list
 from okx_wizard.core.wizard_state import WITHDRAW_CONFIRMATION, WizardState
-from okx_wizard.screens.base import Field, StepScreen, Tick
+from okx_wizard.screens.base import Field, StepScreen
+from okx_wizard.widgets.tick import Tick
 
 SIMULATOR_PUBLIC_IP = "203.0.113.7"
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Input, Label, RadioButton, Static
+from textual.widgets import Input, Static
 
-from okx_wizard.core.models import UseCase
 from okx_wizard.core.regions import REGION_CODES, REGIONS
-from okx_wizard.core.validation import check_profile_name
-from okx_wizard.screens.base import Choice, ChoiceSet, Field, StepScreen, titled
+from okx_wizard.core.validation import FieldCheck, check_profile_name
+from okx_wizard.screens.base import CheckedField, StepScreen, titled
+from okx_wizard.widgets.choice_list import ChoiceList
+
+if TYPE_CHECKING:
+    from okx_wizard.core.models import UseCase
 
 USE_CASES: tuple[tuple[UseCase, str], ...] = (
     ("trading", "Trading bot: read + trade"),
@@ -24,21 +29,20 @@ class StartScreen(StepScreen):
     STEP = 0
 
     def compose_body(self) -> ComposeResult:
-        yield Label("Profile name — how your bot and okx-wizard will call this key:")
-        yield Field(placeholder="e.g. bot", id="profile", max_length=64)
-        yield Static("", id="profile-check", classes="field-check")
+        yield titled(
+            CheckedField(placeholder="e.g. bot", id="profile", max_length=64, check=self._check),
+            "Profile name: how your bot and okx-wizard will call this key",
+        )
         with Horizontal(classes="choices"):
             yield titled(
-                ChoiceSet(*[Choice(REGIONS[code].title) for code in REGION_CODES], id="region"),
+                ChoiceList(*[REGIONS[code].title for code in REGION_CODES], id="region"),
                 "Region (where you registered)",
             )
             yield titled(
-                ChoiceSet(Choice("Live trading"), Choice("Demo trading"), id="env"),
+                ChoiceList("Live trading", "Demo trading", id="env"),
                 "Environment",
             )
-        yield titled(
-            ChoiceSet(*[Choice(title) for _, title in USE_CASES], id="use-case"), "Use case"
-        )
+        yield titled(ChoiceList(*[title for _, title in USE_CASES], id="use-case"), "Use case")
         yield Static(
             "Region: the site where you registered; a key works only there. "
             "Demo trading keys are made inside OKX's demo trading mode. "
@@ -49,16 +53,11 @@ class StartScreen(StepScreen):
     def load(self) -> None:
         state = self.state
         self.query_one("#profile", Input).value = state.profile
-        self._press("#region", REGION_CODES.index(state.region))
-        self._press("#env", 1 if state.demo else 0)
-        self._press("#use-case", [code for code, _ in USE_CASES].index(state.use_case))
+        self.query_one("#region", ChoiceList).selected = REGION_CODES.index(state.region)
+        self.query_one("#env", ChoiceList).selected = 1 if state.demo else 0
+        codes = [code for code, _ in USE_CASES]
+        self.query_one("#use-case", ChoiceList).selected = codes.index(state.use_case)
         self.query_one("#profile", Input).disabled = state.mode == "rotate"
-        self._show_check()
-
-    def _press(self, selector: str, index: int) -> None:
-        choices = self.query_one(selector, ChoiceSet)
-        buttons = list(choices.query(RadioButton))
-        buttons[index].value = True
 
     def store(self) -> None:
         state = self.state
@@ -67,39 +66,33 @@ class StartScreen(StepScreen):
             if name != state.profile:
                 state.pending_saved_for = None  # a pending copy belongs to the old name
             state.profile = name
-        state.region = REGION_CODES[max(0, self.query_one("#region", ChoiceSet).pressed_index)]
-        state.demo = self.query_one("#env", ChoiceSet).pressed_index == 1
-        index = max(0, self.query_one("#use-case", ChoiceSet).pressed_index)
-        state.use_case = USE_CASES[index][0]
+        state.region = REGION_CODES[self.query_one("#region", ChoiceList).selected]
+        state.demo = self.query_one("#env", ChoiceList).selected == 1
+        state.use_case = USE_CASES[self.query_one("#use-case", ChoiceList).selected][0]
+
+    def _check(self, value: str) -> FieldCheck:
+        """The name's verdict, shown in the field's bottom border as it is typed."""
+        name = value.strip()
+        check = check_profile_name(name)
+        if check.blocking:
+            return check
+        if self.state.mode == "setup" and name in self.wizard.profile_names:
+            return FieldCheck("error", "A profile has this name: choose another, or rotate it.")
+        return FieldCheck("ok", "Good name.")
 
     def problems(self) -> list[str]:
         name = self.query_one("#profile", Input).value.strip()
-        check = check_profile_name(name)
-        if check.blocking:
-            return [check.message]
-        if self.state.mode == "setup" and name in self.wizard.profile_names:
+        check = self._check(name)
+        if not check.blocking:
+            return []
+        if name in self.wizard.profile_names:
             return [
                 f"A profile named {name!r} exists: choose another name, or rotate its key "
                 "from the home screen (r)."
             ]
-        return []
+        return [check.message]
 
     @on(Input.Changed, "#profile")
-    def _profile_changed(self) -> None:
+    @on(ChoiceList.Changed)
+    def _changed(self) -> None:
         self.store()
-        self._show_check()
-
-    @on(ChoiceSet.Changed)
-    def _choice_changed(self) -> None:
-        self.store()
-
-    def _show_check(self) -> None:
-        line = self.query_one("#profile-check", Static)
-        name = self.query_one("#profile", Input).value.strip()
-        problems = self.problems()
-        if not name:
-            line.update("")
-        elif problems:
-            line.update(f"✗ {problems[0]}")
-        else:
-            line.update("✓ Good name.")

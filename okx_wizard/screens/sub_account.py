@@ -9,7 +9,9 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from okx_wizard.core.regions import region
 from okx_wizard.core.validation import check_sub_account_name
-from okx_wizard.screens.base import Choice, ChoiceSet, Field, StepScreen, Tick, titled
+from okx_wizard.screens.base import Field, StepScreen, titled
+from okx_wizard.widgets.choice_list import ChoiceList
+from okx_wizard.widgets.tick import Tick
 
 
 def click_path(region_code: str) -> str:
@@ -46,11 +48,7 @@ class SubAccountScreen(StepScreen):
             classes="hint",
         )
         yield titled(
-            ChoiceSet(
-                Choice("A dedicated sub-account (recommended)"),
-                Choice("Use my main account"),
-                id="where",
-            ),
+            ChoiceList("A dedicated sub-account (recommended)", "Use my main account", id="where"),
             "Where the key lives",
         )
         with Vertical(id="sub-fields"):
@@ -64,8 +62,7 @@ class SubAccountScreen(StepScreen):
 
     def load(self) -> None:
         state = self.state
-        buttons = list(self.query_one("#where", ChoiceSet).query(Choice))
-        buttons[0 if state.sub_account else 1].value = True
+        self.query_one("#where", ChoiceList).selected = 0 if state.sub_account else 1
         self.query_one("#sub-name", Input).value = state.sub_account_name
         self.query_one("#main-ack", Tick).value = state.main_account_ack
         self.query_one("#click-path", Static).update(click_path(state.region))
@@ -73,12 +70,12 @@ class SubAccountScreen(StepScreen):
 
     def store(self) -> None:
         state = self.state
-        state.sub_account = self.query_one("#where", ChoiceSet).pressed_index != 1
+        state.sub_account = self.query_one("#where", ChoiceList).selected != 1
         state.sub_account_name = self.query_one("#sub-name", Input).value.strip()
         state.main_account_ack = self.query_one("#main-ack", Tick).value
 
     def problems(self) -> list[str]:
-        if self.query_one("#where", ChoiceSet).pressed_index == 1:
+        if self.query_one("#where", ChoiceList).selected == 1:
             if not self.query_one("#main-ack", Tick).value:
                 return [
                     "Tick that you understand the main-account risk (Space), or choose a "
@@ -89,7 +86,7 @@ class SubAccountScreen(StepScreen):
         return [check.message] if check.blocking else []
 
     def _show(self) -> None:
-        main = self.query_one("#where", ChoiceSet).pressed_index == 1
+        main = self.query_one("#where", ChoiceList).selected == 1
         self.query_one("#sub-fields").display = not main
         self.query_one("#main-fields").display = main
         name = self.query_one("#sub-name", Input).value.strip()
@@ -100,7 +97,7 @@ class SubAccountScreen(StepScreen):
         check = check_sub_account_name(name)
         line.update(f"✗ {check.message}" if check.blocking else "✓ OKX accepts this name.")
 
-    @on(ChoiceSet.Changed)
+    @on(ChoiceList.Changed)
     @on(Input.Changed)
     @on(Checkbox.Changed)
     def _changed(self) -> None:

@@ -62,7 +62,12 @@ class TestConnectionScreen(StepScreen):
             self.wizard.show_step(5)
             return
         state.report = None
-        endpoint = self.wizard.workspace.endpoint(state.region, state.demo)
+        try:
+            endpoint = self.wizard.workspace.endpoint(state.region, state.demo)
+        except WizardError as exc:  # the simulator could not start
+            self.query_one("#test-result", Static).update("✗ The test could not start.")
+            self.query_one("#error", ErrorPanel).show_error(exc)
+            return
         self.query_one("#test-where", Static).update(
             f"Testing key {creds.hint} at {describe_place(endpoint)}…"
         )

@@ -384,3 +384,103 @@ def test_fast_paths_never_import_textual(cli_env: dict[str, str], args: list[str
         check=False,
     )
     assert "IMPORTED []" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    "tokens",
+    [
+        [],
+        ["--simulator"],
+        ["--debug", "--simulator"],
+        ["--insecure-storage", "--simulator", "--debug", "--simulator"],
+        ["--sim"],  # an abbreviation: argparse decides
+        ["--simulator", "list"],
+        ["--timeout", "5"],
+    ],
+)
+def test_wizard_start_parses_like_the_full_parser(tokens: list[str]) -> None:
+    """The wizard's fast path (no command parsers built) answers exactly as argparse does."""
+    from okx_wizard.cli import parse_command_line
+    from okx_wizard.cli_args import build_parser
+
+    assert vars(parse_command_line(tokens)) == vars(build_parser().parse_args(tokens))
+
+
+@pytest.mark.parametrize("tokens", [["--simulatorx"], ["--help", "--simulator"]])
+def test_wizard_fast_path_leaves_mistakes_and_help_to_argparse(
+    tokens: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from okx_wizard.cli import parse_command_line
+
+    with pytest.raises(SystemExit) as exit_info:
+        parse_command_line(tokens)
+    out = capsys.readouterr()
+    assert exit_info.value.code == (0 if "--help" in tokens else 2)
+    assert "usage: okx-wizard" in out.out + out.err
+
+
+# Loaded only when a step needs them: the wizard's first screen must not pay for them.
+NOT_AT_FIRST_PAINT = (
+    "okx_wizard.core.simulator",
+    "okx_wizard.core.models",
+    "okx_wizard.core.client",
+    "okx_wizard.core.secret_store",
+    "okx_wizard.screens.home",
+    "okx_wizard.screens.launch",
+    "okx_wizard.cli_args",
+    "httpx",
+    "keyring",
+    "zxcvbn",
+    "qrcode",
+    "tomllib",
+)
+
+
+def test_first_setup_screen_loads_only_what_it_shows(cli_env: dict[str, str]) -> None:
+    """`okx-wizard --simulator` on a first run: step 1 comes up without the simulator and co."""
+    code = (
+        "import sys\n"
+        "from okx_wizard.cli import SimulatorHosts\n"
+        "from okx_wizard.core.api import Context\n"
+        "from okx_wizard.tui import run_tui\n"
+        "seen = {}\n"
+        "async def look(pilot):\n"
+        "    await pilot.pause()\n"
+        "    seen['screen'] = type(pilot.app.screen).__name__\n"
+        "    seen['modules'] = set(sys.modules)\n"
+        "    pilot.app.exit(0)\n"
+        "hosts = SimulatorHosts()\n"
+        "ctx = Context(simulator=True, hosts=hosts)\n"
+        "run_tui(ctx, 'home', None, False, headless=True, auto_pilot=look)\n"
+        "print('SCREEN', seen['screen'])\n"
+        f"print('LOADED', sorted(m for m in {NOT_AT_FIRST_PAINT!r} if m in seen['modules']))\n"
+        "print('SIMULATOR', hosts._simulator is not None)\n"
+    )
+    env = {**cli_env, "OKX_WIZARD_VAULT_PASSWORD": "a vault password for tests"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "SCREEN StartScreen" in result.stdout
+    assert "LOADED []" in result.stdout, result.stdout
+    assert "SIMULATOR False" in result.stdout
+
+
+def test_simulator_hosts_start_on_first_use_and_stop(isolated_home: dict[str, str]) -> None:
+    import urllib.request
+
+    from okx_wizard.cli import SimulatorHosts
+    from okx_wizard.core.api import Context, Workspace
+
+    hosts = SimulatorHosts()
+    workspace = Workspace(Context(simulator=True, hosts=hosts))
+    assert hosts._simulator is None
+    workspace.warm_up()  # what the capture step does while the user is on OKX's site
+    assert sorted(hosts) == ["eea", "global", "us"]
+    url = workspace.endpoint("eea", demo=False).base_url
+    assert url == hosts["eea"] and url.startswith("http://127.0.0.1:")
+    with urllib.request.urlopen(f"{url}/api/v5/public/time", timeout=5) as answer:
+        assert json.load(answer)["code"] == "0"
+    hosts.close()
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{url}/api/v5/public/time", timeout=5)

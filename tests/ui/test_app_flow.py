@@ -8,9 +8,10 @@ from okx_wizard.app import OkxWizardApp
 from okx_wizard.core.api import Context, Workspace
 from okx_wizard.core.secret import Secret
 from okx_wizard.core.simulator import SAMPLE
-from okx_wizard.screens.base import ChoiceSet, Tick
 from okx_wizard.widgets.check_list import CheckList
+from okx_wizard.widgets.choice_list import ChoiceList
 from okx_wizard.widgets.secret_input import SecretInput
+from okx_wizard.widgets.tick import Tick
 from tests.ui.conftest import (
     SIZE,
     Setup,
@@ -44,8 +45,8 @@ async def test_back_keeps_every_answer(make_app) -> None:
             assert screen_name(app) == expected
         screen = app.screen
         assert screen.query_one("#profile", Input).value == "bot"
-        assert screen.query_one("#region", ChoiceSet).pressed_index == 2
-        assert screen.query_one("#use-case", ChoiceSet).pressed_index == 1
+        assert screen.query_one("#region", ChoiceList).selected == 2
+        assert screen.query_one("#use-case", ChoiceList).selected == 1
         # And forward again: each step shows what was typed.
         await press(pilot, "enter")
         assert app.screen.query_one("#item-2fa", Tick).value

@@ -22,10 +22,13 @@ from okx_wizard.core.validation import (
     strip_paste_artifacts,
 )
 from okx_wizard.widgets.check_list import STATUS_LABELS, CheckList
+from okx_wizard.widgets.checked_input import CheckedInput, FieldCheckValidator
+from okx_wizard.widgets.choice_list import ChoiceList
 from okx_wizard.widgets.error_panel import ErrorPanel
 from okx_wizard.widgets.qr_code import QrCode, qr_lines
-from okx_wizard.widgets.secret_input import CheckedInput, FieldCheckValidator, SecretInput
+from okx_wizard.widgets.secret_input import SecretInput
 from okx_wizard.widgets.strength_meter import StrengthMeter
+from okx_wizard.widgets.tick import Tick
 
 API_KEY = "8a0f3c2e-5b1d-4e7f-9a6b-0c1d2e3f9d21"
 SECRET_KEY = "2B7E151628AED2A6ABF7158809CF4F3C"
@@ -408,3 +411,83 @@ async def test_widgets_are_readable_without_colour(monkeypatch: pytest.MonkeyPat
         assert "! OKX keys are lower case: check the key." in text
         assert "✗ failed" in text and "· waiting" in text
         assert API_KEY.upper() not in app.export_screenshot()
+
+
+class ChoiceApp(App[None]):
+    """Two choice lists and an input, as on the start screen; records every Changed message."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.changes: list[tuple[str, int]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="name")
+        yield ChoiceList("Global", "EEA", "US", id="region")
+        yield ChoiceList("Live trading", "Demo trading", selected=1, id="env")
+        yield Footer()
+
+    @on(ChoiceList.Changed)
+    def _changed(self, event: ChoiceList.Changed) -> None:
+        self.changes.append((event.control.id or "", event.index))
+
+
+async def test_choice_list_arrows_choose_and_wrap() -> None:
+    app = ChoiceApp()
+    async with app.run_test(size=SIZE) as pilot:
+        region = app.query_one("#region", ChoiceList)
+        await pilot.press("tab")
+        assert region.has_focus and region.selected == 0
+        await pilot.press("down", "right")
+        assert region.selected == 2
+        await pilot.press("down")  # past the last option: back to the first
+        assert region.selected == 0
+        await pilot.press("up", "left")
+        assert region.selected == 1
+        await pilot.pause()
+        assert app.changes[-1] == ("region", 1)
+        await pilot.press("tab")  # Tab leaves the list: the choice stays
+        assert app.query_one("#env", ChoiceList).has_focus and region.selected == 1
+
+
+async def test_choice_list_marks_the_choice_without_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = ChoiceApp()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.no_color
+        await pilot.pause()
+        text = screen_text(app)
+        assert "(•) Global" in text and "( ) EEA" in text and "( ) US" in text
+        assert "( ) Live trading" in text and "(•) Demo trading" in text
+        app.query_one("#env", ChoiceList).selected = 0  # set by code, as a screen's load() does
+        await pilot.pause()
+        assert "(•) Live trading" in screen_text(app) and ("env", 0) in app.changes
+
+
+async def test_choice_list_click_chooses_and_bad_index_is_clamped() -> None:
+    app = ChoiceApp()
+    async with app.run_test(size=SIZE) as pilot:
+        region = app.query_one("#region", ChoiceList)
+        await pilot.click("#region", offset=(2, 2))  # the third line: US
+        assert region.selected == 2
+        region.selected = 7
+        assert region.selected == 2
+        region.selected = -3
+        assert region.selected == 0
+    with pytest.raises(ValueError, match="at least one option"):
+        ChoiceList()
+
+
+async def test_tick_reads_as_a_box_and_space_ticks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    class TickApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Tick("2FA is on", id="tick")
+
+    app = TickApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "[ ] 2FA is on" in screen_text(app)
+        await pilot.press("space")
+        assert app.query_one(Tick).value
+        assert "[x] 2FA is on" in screen_text(app)

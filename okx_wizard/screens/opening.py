@@ -1,0 +1,84 @@
+"""Where the wizard begins: a new setup's first step at once, or the launch screen to decide.
+
+Kept apart from the launch screen so a first setup does not load it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from okx_wizard.core.errors import WizardError
+from okx_wizard.core.wizard_state import WizardState
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from okx_wizard.app import OkxWizardApp
+    from okx_wizard.core.metadata import ProfileMeta
+
+
+def opening_screen(app: OkxWizardApp) -> Screen[None]:
+    """The first screen: a new setup's first step at once when nothing comes before it.
+
+    Otherwise a :class:`LaunchScreen`, which decides once mounted: the home screen, a rotation,
+    a draft to resume, or the vault to open first. Profiles are a small local file, read here
+    synchronously; the keyring probe (imports and D-Bus, ~0.2 s) is skipped when a vault
+    password or plaintext consent settles storage, answered at once when there is certainly no
+    Secret Service, and otherwise runs in the background after the first screen is shown.
+    """
+    ws = app.workspace
+    try:
+        profiles = ws.profiles()
+        drafts = ws.pending_names()
+    except WizardError as exc:
+        return _launch_screen(failure=exc.message)
+    if _asks_first(app, profiles, drafts):
+        return _launch_screen(profiles, drafts)
+    probe = False
+    if vault_may_be_needed(app):
+        from okx_wizard.core.secret_store import known_backend_status
+
+        known = known_backend_status()
+        if known is not None and not known.secure:
+            return _launch_screen(profiles, drafts)
+        probe = known is None
+    remember_profiles(app, profiles)
+    screen = app.first_step(WizardState(profile=app.launch_profile or ""))
+    if probe:
+        app.call_later(app.probe_storage)
+    return screen
+
+
+def _asks_first(app: OkxWizardApp, profiles: list[ProfileMeta], drafts: list[str]) -> bool:
+    """Whether a screen comes before a new setup: a rotation, the home screen, a resume."""
+    mode, name = app.launch_mode, app.launch_profile
+    if mode == "rotate" or (mode == "home" and profiles):
+        return True
+    return bool((name and name in drafts) or (not name and drafts))
+
+
+def vault_may_be_needed(app: OkxWizardApp) -> bool:
+    """True unless a vault password or plaintext consent already settles where secrets go."""
+    ctx = app.workspace.ctx
+    return (
+        ctx.vault_password is None
+        and not ctx.allow_insecure
+        and not os.environ.get("OKX_WIZARD_VAULT_PASSWORD")
+    )
+
+
+def remember_profiles(app: OkxWizardApp, profiles: list[ProfileMeta]) -> None:
+    app.profile_names = {p.name for p in profiles}
+    app.profile_metas = {p.name: p for p in profiles}
+
+
+def _launch_screen(
+    profiles: list[ProfileMeta] | None = None,
+    drafts: list[str] | None = None,
+    *,
+    failure: str = "",
+) -> Screen[None]:
+    from okx_wizard.screens.launch import LaunchScreen
+
+    return LaunchScreen(profiles, drafts, failure=failure)
