@@ -4,7 +4,9 @@
 
 Measures (medians):
 - first paint at 80x24 in tmux: `okx-wizard --simulator` vs a bare Textual app (Header, Label,
-  Footer), alternating runs; resident memory of both after the paint;
+  Footer) and vs the same screen drawn with plain Textual, alternating runs; resident memory
+  after the paint; with valgrind installed, the same first paints counted in instructions
+  (callgrind), which the machine's load does not move;
 - `okx-wizard --version` and `okx-wizard list` vs `python -c pass`;
 - `check` against the simulator with 300 ms added latency vs none, in round trips; the same for
   `check --all` over 20 profiles.
@@ -169,35 +171,27 @@ def _tree_rss_kib(pid: int) -> int:
     return best
 
 
-def first_paint(command: str, marker: str, env: dict[str, str]) -> tuple[float, int]:
-    """Seconds from launch to ``marker`` on the 80x24 tmux screen, and RSS (KiB) then."""
+def _start_session(command: str, env: dict[str, str]) -> str:
+    """Start ``command`` in a new 80x24 tmux session with the throwaway home; its name."""
     session = f"bench-{uuid.uuid4().hex[:8]}"
     env_args = [
         f"{k}={v}"
         for k, v in env.items()
         if k.startswith(("HOME", "XDG_", "OKX_", "TERM", "NO_COLOR"))
     ]
-    start = time.perf_counter()
     subprocess.run(
-        [
-            *TMUX,
-            "new-session",
-            "-d",
-            "-s",
-            session,
-            "-x",
-            "80",
-            "-y",
-            "24",
-            "env",
-            *env_args,
-            "sh",
-            "-c",
-            command,
-        ],
+        [*TMUX, "new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env", *env_args,
+         "sh", "-c", command],
         check=True,
         env=env,
-    )
+    )  # fmt: skip
+    return session
+
+
+def first_paint(command: str, marker: str, env: dict[str, str]) -> tuple[float, int]:
+    """Seconds from launch to ``marker`` on the 80x24 tmux screen, and RSS (KiB) then."""
+    start = time.perf_counter()
+    session = _start_session(command, env)
     try:
         deadline = start + 20
         while time.perf_counter() < deadline:
@@ -251,18 +245,7 @@ def paint_instructions(target: list[str], marker: str, env: dict[str, str], tmp:
             *(shlex.quote(part) for part in target),
         ]
     )
-    session = f"bench-{uuid.uuid4().hex[:8]}"
-    env_args = [
-        f"{k}={v}"
-        for k, v in env.items()
-        if k.startswith(("HOME", "XDG_", "OKX_", "TERM", "NO_COLOR"))
-    ]
-    subprocess.run(
-        [*TMUX, "new-session", "-d", "-s", session, "-x", "80", "-y", "24", "env", *env_args,
-         "sh", "-c", command],
-        check=True,
-        env=env,
-    )  # fmt: skip
+    session = _start_session(command, env)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if session not in _tmux("list-sessions", "-F", "#{session_name}").split():
