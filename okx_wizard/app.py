@@ -81,7 +81,6 @@ class OkxWizardApp(App[int]):
         self.profile_metas: dict[str, ProfileMeta] = {}
         self._draft_name = ""
         self._home_below = False
-        self._all_styles_loaded = False
 
     def on_ready(self) -> None:
         """The first frame is on screen: run the hook given by the entry point (signals)."""
@@ -99,10 +98,10 @@ class OkxWizardApp(App[int]):
         Parsed here, not at start, so the first paint does not pay for screens it does not show.
         Only the new file is parsed: the stylesheet keeps the others' rules.
         """
-        if self._all_styles_loaded:
+        path = Path(__file__).with_name("screens.tcss")
+        if self.stylesheet.has_source(str(path)):
             return
-        self._all_styles_loaded = True
-        self.stylesheet.read(Path(__file__).with_name("screens.tcss"))
+        self.stylesheet.read(path)
         self.stylesheet.parse()
         self.stylesheet.update(self)
         for screen in self.screen_stack:

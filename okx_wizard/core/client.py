@@ -308,25 +308,23 @@ class OkxClient:
         host = self._host
         causes = list(_causes(exc))
         tls = next((c for c in causes if isinstance(c, ssl.SSLError)), None)
-        if tls is not None and not isinstance(tls, ssl.SSLCertVerificationError):
-            reason = getattr(tls, "reason", None) or str(tls)
-            reason_text = f" ({reason})" if reason else ""
-            return WizardError(
-                "network",
-                f"The secure (TLS) connection to {host} failed{reason_text}: the server did not "
-                "complete a TLS handshake. Fix: check the base URL (a plain-HTTP server reached "
-                "with https://, or the wrong port); if a proxy or firewall intercepts HTTPS, "
-                "check its settings.",
-            ), False
         if tls is not None:
             reason = getattr(tls, "reason", None) or str(tls)
-            reason_text = f" ({reason})" if reason else ""
+            failed = (
+                f"The secure (TLS) connection to {host} failed{f' ({reason})' if reason else ''}"
+            )
+            if not isinstance(tls, ssl.SSLCertVerificationError):
+                return WizardError(
+                    "network",
+                    f"{failed}: the server did not complete a TLS handshake. Fix: check the base "
+                    "URL (a plain-HTTP server reached with https://, or the wrong port); if a "
+                    "proxy or firewall intercepts HTTPS, check its settings.",
+                ), False
             return WizardError(
                 "network",
-                f"The secure (TLS) connection to {host} failed{reason_text}: its certificate "
-                "could not be verified. Fix: check that the base URL is OKX's; if a company "
-                "proxy inspects HTTPS, point SSL_CERT_FILE at its CA bundle. okx-wizard never "
-                "turns certificate checks off.",
+                f"{failed}: its certificate could not be verified. Fix: check that the base URL "
+                "is OKX's; if a company proxy inspects HTTPS, point SSL_CERT_FILE at its CA "
+                "bundle. okx-wizard never turns certificate checks off.",
             ), False
         if any(isinstance(c, socket.gaierror) for c in causes):
             return WizardError(

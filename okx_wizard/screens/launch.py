@@ -11,12 +11,11 @@ from textual.widgets import Static
 
 from okx_wizard.core.errors import WizardError
 from okx_wizard.core.wizard_state import CAPTURE_STEP, WizardState
-from okx_wizard.screens.opening import remember_profiles, vault_may_be_needed
+from okx_wizard.screens.opening import remember_profiles
 
 if TYPE_CHECKING:
     from okx_wizard.app import OkxWizardApp
     from okx_wizard.core.metadata import ProfileMeta
-    from okx_wizard.core.secret_store import BackendStatus
 
 
 def rotation_state(meta: ProfileMeta) -> WizardState:
@@ -47,11 +46,15 @@ class LaunchScreen(Screen[None]):
         profiles: list[ProfileMeta] | None = None,
         drafts: list[str] | None = None,
         *,
+        vault_reason: str | None = None,
+        probe: bool = False,
         failure: str = "",
     ) -> None:
         super().__init__()
         self._profiles = profiles or []
         self._drafts = drafts or []
+        self._vault_reason = vault_reason
+        self._probe = probe
         self._failure = failure
 
     def compose(self) -> ComposeResult:
@@ -67,41 +70,26 @@ class LaunchScreen(Screen[None]):
         return self.app
 
     def on_mount(self) -> None:
-        """Go on from what :func:`opening_screen` read, before the first frame."""
+        """Go on from what :func:`opening_screen` read and decided, before the first frame."""
         if self._failure:
             self._fail(self._failure)
             return
         profiles, drafts = self._profiles, self._drafts
-        if not vault_may_be_needed(self.wizard):
-            remember_profiles(self.wizard, profiles)
-            self._begin(profiles, drafts)
-            return
-        from okx_wizard.core.secret_store import known_backend_status
-
-        known = known_backend_status()
-        if known is not None:
-            self._opened(known, profiles, drafts)
-            return
         remember_profiles(self.wizard, profiles)
-        self._begin(profiles, drafts)
-        self.wizard.probe_storage()
-
-    def _fail(self, message: str) -> None:
-        self.query_one("#launch", Static).update(f"✗ {message}\n\nPress ctrl+q to quit.")
-
-    def _opened(
-        self, backend: BackendStatus, profiles: list[ProfileMeta], drafts: list[str]
-    ) -> None:
-        remember_profiles(self.wizard, profiles)
-        if not backend.secure:
+        if self._vault_reason is not None:
             from okx_wizard.screens.vault import VaultScreen
 
             self.app.push_screen(
-                VaultScreen(backend.reason, unlock=bool(profiles)),
+                VaultScreen(self._vault_reason, unlock=bool(profiles)),
                 lambda _ok: self._begin(profiles, drafts),
             )
-            return
-        self._begin(profiles, drafts)
+        else:
+            self._begin(profiles, drafts)
+        if self._probe:
+            self.wizard.probe_storage()
+
+    def _fail(self, message: str) -> None:
+        self.query_one("#launch", Static).update(f"✗ {message}\n\nPress ctrl+q to quit.")
 
     def _begin(self, profiles: list[ProfileMeta], drafts: list[str]) -> None:
         app = self.wizard

@@ -33,21 +33,31 @@ def opening_screen(app: OkxWizardApp) -> Screen[None]:
         drafts = ws.pending_names()
     except WizardError as exc:
         return _launch_screen(failure=exc.message)
-    if _asks_first(app, profiles, drafts):
-        return _launch_screen(profiles, drafts)
-    probe = False
-    if vault_may_be_needed(app):
-        from okx_wizard.core.secret_store import known_backend_status
-
-        known = known_backend_status()
-        if known is not None and not known.secure:
-            return _launch_screen(profiles, drafts)
-        probe = known is None
+    vault_reason, probe = _storage(app)
+    if vault_reason is not None or _asks_first(app, profiles, drafts):
+        return _launch_screen(profiles, drafts, vault_reason=vault_reason, probe=probe)
     remember_profiles(app, profiles)
     screen = app.first_step(WizardState(profile=app.launch_profile or ""))
     if probe:
         app.call_later(app.probe_storage)
     return screen
+
+
+def _storage(app: OkxWizardApp) -> tuple[str | None, bool]:
+    """Why the vault must be opened first (None: it need not), and whether to probe the keyring.
+
+    Nothing to decide when a vault password or plaintext consent settles storage; the fast
+    check answers when there is certainly no Secret Service (or certainly one); otherwise the
+    keyring is probed in the background once the first screen is up.
+    """
+    if not _vault_may_be_needed(app):
+        return None, False
+    from okx_wizard.core.secret_store import known_backend_status
+
+    known = known_backend_status()
+    if known is None:
+        return None, True
+    return (None if known.secure else known.reason), False
 
 
 def _asks_first(app: OkxWizardApp, profiles: list[ProfileMeta], drafts: list[str]) -> bool:
@@ -58,7 +68,7 @@ def _asks_first(app: OkxWizardApp, profiles: list[ProfileMeta], drafts: list[str
     return bool((name and name in drafts) or (not name and drafts))
 
 
-def vault_may_be_needed(app: OkxWizardApp) -> bool:
+def _vault_may_be_needed(app: OkxWizardApp) -> bool:
     """True unless a vault password or plaintext consent already settles where secrets go."""
     ctx = app.workspace.ctx
     return (
@@ -77,8 +87,10 @@ def _launch_screen(
     profiles: list[ProfileMeta] | None = None,
     drafts: list[str] | None = None,
     *,
+    vault_reason: str | None = None,
+    probe: bool = False,
     failure: str = "",
 ) -> Screen[None]:
     from okx_wizard.screens.launch import LaunchScreen
 
-    return LaunchScreen(profiles, drafts, failure=failure)
+    return LaunchScreen(profiles, drafts, vault_reason=vault_reason, probe=probe, failure=failure)
