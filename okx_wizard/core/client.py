@@ -201,7 +201,7 @@ class OkxClient:
                     raise WizardError(
                         error.kind,
                         f"{error.message} (OKX asked to wait {wait:g} s before trying again.)",
-                        error.okx_code,
+                        okx_code=error.okx_code,
                     ) from None
                 if left <= 0:
                     raise failure.error from None

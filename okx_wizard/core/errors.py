@@ -170,16 +170,32 @@ def describe_code(code: str, msg: str = "") -> CodeInfo:
 
 
 class WizardError(Exception):
-    """An expected failure: it has a kind, maybe an OKX code, and a message with cause and fix.
+    """An expected failure, as data: its kind, OKX's code (if any), the cause and the fix.
 
-    The message never contains a secret. Expected failures are shown, never raised to a traceback.
+    ``cause`` and ``fix`` are plain sentences with no secret in them; a screen shows them apart,
+    the CLI joins them (:attr:`message`). Expected failures are shown, never raised to a traceback.
     """
 
-    def __init__(self, kind: ErrorKind, message: str, okx_code: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, kind: ErrorKind, cause: str, fix: str = "", *, okx_code: str | None = None
+    ) -> None:
+        super().__init__(cause)
         self.kind: ErrorKind = kind
-        self.message = message
+        self.cause = cause
+        self.fix = fix
         self.okx_code = okx_code
+
+    @property
+    def message(self) -> str:
+        """Cause and fix in one line, as the CLI and the JSON report print them."""
+        return f"{self.cause} Fix: {self.fix}" if self.fix else self.cause
+
+    def __str__(self) -> str:
+        return self.message
+
+    def with_cause(self, cause: str) -> WizardError:
+        """The same error (kind, code, fix) with its cause said differently."""
+        return type(self)(self.kind, cause, self.fix, okx_code=self.okx_code)
 
     def to_json(self) -> dict[str, str | None]:
         return {"kind": self.kind, "okx_code": self.okx_code, "message": self.message}
@@ -187,8 +203,7 @@ class WizardError(Exception):
     @classmethod
     def from_okx(cls, code: str, msg: str = "", extra: str = "") -> WizardError:
         info = describe_code(code, msg)
-        text = f"{info.cause} {extra}".strip() + f" Fix: {info.fix}"
-        return cls(info.kind, text, okx_code=code)
+        return cls(info.kind, f"{info.cause} {extra}".strip(), info.fix, okx_code=code)
 
 
 class UsageError(Exception):
@@ -196,7 +211,12 @@ class UsageError(Exception):
 
 
 class StorageError(WizardError):
-    """The secure store or the metadata file failed; the message says which and what to do."""
+    """The secure store or the metadata file failed; the cause says which, the fix what to do."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__("storage", message)
+    def __init__(
+        self, cause: str, fix: str = "", *, kind: ErrorKind = "storage", okx_code: str | None = None
+    ) -> None:
+        super().__init__(kind, cause, fix, okx_code=okx_code)
+
+    def with_cause(self, cause: str) -> StorageError:
+        return StorageError(cause, self.fix, kind=self.kind, okx_code=self.okx_code)

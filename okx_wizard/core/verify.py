@@ -308,7 +308,7 @@ class _Check:
             return found, WizardError(kind, where, okx_code=error.okx_code)
         there = found.error
         return None, WizardError(
-            there.kind, f"{where} There, OKX refuses it: {there.message}", there.okx_code
+            there.kind, f"{where} There, OKX refuses it: {there.message}", okx_code=there.okx_code
         )
 
     async def _other_regions(self, endpoint: Endpoint) -> _Probe | None:
