@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,11 +26,16 @@ def ensure_private_dir(path: Path) -> Path:
 
     An existing directory that another user owns or could change (and its parents inside the
     home directory) is refused with :class:`StorageError`, not quietly repaired: someone may
-    already have put files in it (see :mod:`okx_wizard.core.file_trust`).
+    already have put files in it (see :mod:`okx_wizard.core.file_trust`). One that is ours
+    and only readable by others is tightened to 0700.
     """
     path = Path(path)
     path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
     check_directory(path, "The folder")
+    if os.name == "posix":
+        info = path.stat()
+        if info.st_uid == os.geteuid() and stat.S_IMODE(info.st_mode) & 0o077:
+            path.chmod(PRIVATE_DIR_MODE)
     return path
 
 
