@@ -101,12 +101,17 @@ def check_directory(path: Path, what: str, *, home: Path | None = None) -> None:
         current = current.parent
 
 
-def read_trusted(path: Path, what: str, *, secret: bool) -> bytes | None:
+def read_trusted(
+    path: Path, what: str, *, secret: bool, forbidden: int | None = None
+) -> bytes | None:
     """The bytes of ``path`` once its directory, owner and mode pass; ``None`` if it is absent.
 
     The file is opened first and the checks run on the open file (``fstat``), so what is
-    judged is what is read. ``secret`` files must not be readable by others at all.
+    judged is what is read. ``secret`` files must not be readable by others at all;
+    ``forbidden`` overrides the mode bits that must be clear.
     """
+    if forbidden is None:
+        forbidden = NOT_SHARED if secret else NOT_SHARED_WRITE
     path = Path(path)
     check_directory(path.parent, f"The folder of {what.lower()}")
     flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOCTTY", 0)
@@ -123,7 +128,7 @@ def read_trusted(path: Path, what: str, *, secret: bool) -> bytes | None:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
             raise StorageError(f"{what} {path} is not a regular file.", "Move it away.")
-        check_stat(info, path, what, forbidden=NOT_SHARED if secret else NOT_SHARED_WRITE)
+        check_stat(info, path, what, forbidden=forbidden)
         data = handle.read(MAX_TRUSTED_BYTES + 1)
     if len(data) > MAX_TRUSTED_BYTES:
         raise StorageError(

@@ -16,6 +16,7 @@ import pytest
 from okx_wizard.core.errors import StorageError
 from okx_wizard.core.secret import Secret
 from okx_wizard.core.vault import (
+    CHEAPEST_KDF,
     DEFAULT_KDF,
     MAGIC,
     KdfParams,
@@ -29,7 +30,7 @@ from okx_wizard.core.vault import (
 pytestmark = pytest.mark.usefixtures("private_home")
 
 ROOT = Path(__file__).resolve().parents[2]
-CHEAP = KdfParams(time_cost=1, memory_kib=1024, parallelism=1)
+CHEAP = CHEAPEST_KDF
 PASSWORD = Secret("vault password for tests")
 SECRET_VALUE = '{"api_key":"8a0f","secret_key":"SECRETSECRET","passphrase":"Pass-phrase1!"}'
 
@@ -138,7 +139,7 @@ def test_hostile_kdf_parameters_are_refused_before_deriving(
         raise AssertionError("the KDF must not run on hostile parameters")
 
     monkeypatch.setattr(argon2.low_level, "hash_secret_raw", refuse)
-    with pytest.raises(StorageError, match="header is not valid"):
+    with pytest.raises(StorageError, match="key derivation cost is missing or out of range"):
         make_vault(path).unlock()
 
 
@@ -262,8 +263,8 @@ WRITER = """
 import sys
 from pathlib import Path
 from okx_wizard.core.secret import Secret
-from okx_wizard.core.vault import KdfParams, VaultKeyring
-vault = VaultKeyring(Path(sys.argv[1]), Secret("pw"), kdf=KdfParams(1, 1024, 1))
+from okx_wizard.core.vault import CHEAPEST_KDF, VaultKeyring
+vault = VaultKeyring(Path(sys.argv[1]), Secret("pw"), kdf=CHEAPEST_KDF)
 for i in range(15):
     vault.set_password("svc", f"{sys.argv[2]}-{i}", str(i))
 """
@@ -278,7 +279,7 @@ def test_concurrent_writers_keep_every_entry(tmp_path: Path) -> None:
     ]
     for proc in procs:
         assert proc.wait(timeout=120) == 0
-    vault = VaultKeyring(path, Secret("pw"), kdf=KdfParams(1, 1024, 1))
+    vault = VaultKeyring(path, Secret("pw"), kdf=CHEAPEST_KDF)
     for tag in ("left", "right"):
         for i in range(15):
             assert vault.get_password("svc", f"{tag}-{i}") == str(i)
