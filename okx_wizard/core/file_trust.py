@@ -115,6 +115,7 @@ def read_trusted(
     path = Path(path)
     check_directory(path.parent, f"The folder of {what.lower()}")
     flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOCTTY", 0)
+    flags |= getattr(os, "O_NONBLOCK", 0)  # a FIFO planted in its place must not hang us
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
@@ -124,11 +125,15 @@ def read_trusted(
             f"Cannot read {what.lower()} {path}: {exc.strerror or type(exc).__name__}.",
             "Check its owner and permissions: it should be yours, mode 600.",
         ) from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    try:
+        info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise StorageError(f"{what} {path} is not a regular file.", "Move it away.")
         check_stat(info, path, what, forbidden=forbidden)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
         data = handle.read(MAX_TRUSTED_BYTES + 1)
     if len(data) > MAX_TRUSTED_BYTES:
         raise StorageError(
