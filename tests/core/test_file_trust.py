@@ -82,9 +82,7 @@ def test_a_profile_file_others_can_only_read_is_trusted_like_ssh_config(
 
 
 @pytest.mark.parametrize("loose", [0o777, 0o770, 0o757])
-def test_a_config_folder_others_can_write_is_refused(
-    profiles: MetadataStore, loose: int
-) -> None:
+def test_a_config_folder_others_can_write_is_refused(profiles: MetadataStore, loose: int) -> None:
     folder = profiles.path.parent
     folder.chmod(loose)
     before = snapshot(profiles.path)
@@ -167,7 +165,7 @@ def test_a_plaintext_store_others_can_read_is_refused(tmp_path: Path) -> None:
     assert mode(path) == 0o600
     assert PlaintextFileKeyring(path).get_password("svc", "bot:active") == "stored value"
     path.chmod(0o644)
-    with pytest.raises(StorageError, match="plaintext secrets file .* can be read by other users"):
+    with pytest.raises(StorageError, match=r"plaintext secrets file .* can be read by other users"):
         PlaintextFileKeyring(path).get_password("svc", "bot:active")
 
 

@@ -229,7 +229,7 @@ def test_vault_prompt_is_asked_again_after_a_wrong_password() -> None:
     vault = str(default_vault_path())
     assert prompts == [(vault, False), (vault, False)]  # unlocking: asked once per attempt
 
-    with pytest.raises(StorageError, match="password is wrong or the vault file .* was modified"):
+    with pytest.raises(StorageError, match=r"password is wrong or the vault file .* was modified"):
         open_secret_store("vault", prompt_password=lambda _, new: Secret("always wrong"))
     with pytest.raises(StorageError, match="password is wrong"):
         open_secret_store("vault", vault_password=Secret("wrong, given once"))
