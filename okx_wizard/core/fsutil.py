@@ -22,7 +22,7 @@ PRIVATE_DIR_MODE = 0o700
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and missing parents) with mode 0700, or check the one that exists.
+    """Create ``path`` (and its missing parents) with mode 0700, or check the one that exists.
 
     An existing directory that another user owns or could change (and its parents inside the
     home directory) is refused with :class:`StorageError`, not quietly repaired: someone may
@@ -30,7 +30,9 @@ def ensure_private_dir(path: Path) -> Path:
     and only readable by others is tightened to 0700.
     """
     path = Path(path)
-    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):  # parents too: mkdir(parents=True) would use the umask
+        folder.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
     check_directory(path, "The folder")
     if os.name == "posix":
         info = path.stat()
