@@ -18,7 +18,7 @@ import httpx
 from okx_wizard.core.errors import WizardError
 from okx_wizard.core.regions import REGIONS
 from okx_wizard.core.secret import Credentials
-from okx_wizard.core.text import printable
+from okx_wizard.core.text import printable, quote
 
 EXCERPT_CHARS = 80
 # What excerpt gives for a body that repeats the credentials: it is described, never quoted.
@@ -199,7 +199,4 @@ def excerpt(text: str, creds: Credentials | None) -> str:
     line = " ".join(html.unescape(text).split())
     if creds is not None and echoes(line, creds):
         return WITHHELD
-    line = printable(line)
-    if len(line) > EXCERPT_CHARS:
-        line = line[: EXCERPT_CHARS - 1] + "…"
-    return line
+    return quote(line, EXCERPT_CHARS)

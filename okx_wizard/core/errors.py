@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal, NamedTuple
 
 from okx_wizard.core.regions import REGIONS
-from okx_wizard.core.text import printable
+from okx_wizard.core.text import quote
 
 ErrorKind = Literal[
     "auth",
@@ -259,9 +259,8 @@ def describe_code(code: str, msg: str = "") -> CodeInfo:
 
 
 def quote_server_text(text: str, limit: int = MSG_CHARS) -> str:
-    """A server's words made safe to quote: one line, no control character, at most ``limit``."""
-    line = " ".join(printable(text).split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+    """A server's words made safe to quote (:func:`okx_wizard.core.text.quote`)."""
+    return quote(text, limit)
 
 
 def first_ip(text: str) -> str | None:

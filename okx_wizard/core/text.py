@@ -39,3 +39,14 @@ def printable(text: str) -> str:
     if not any(ord(c) in _UNSAFE for c in text):
         return text
     return "".join(_visible(c) if ord(c) in _UNSAFE else c for c in text)
+
+
+# Square brackets open markup in Rich and Textual; a quote from a server never carries any.
+_NO_MARKUP = str.maketrans("[]", "()")
+
+
+def quote(text: str, limit: int) -> str:
+    """A server's words made safe to quote inside a message: one line, no control character,
+    no markup bracket, at most ``limit`` characters (an ellipsis marks a cut)."""
+    line = printable(" ".join(text.split())).translate(_NO_MARKUP)
+    return line if len(line) <= limit else line[: limit - 1] + "…"
