@@ -12,13 +12,17 @@ import re
 import socket
 import ssl
 from collections.abc import Iterator
-
-import httpx
+from typing import TYPE_CHECKING
 
 from okx_wizard.core.errors import WizardError
 from okx_wizard.core.regions import REGIONS
 from okx_wizard.core.secret import Credentials
 from okx_wizard.core.text import printable, quote
+
+if TYPE_CHECKING:
+    # Imported at run time only inside the functions that need it: client.py imports httpx
+    # first, without the command-line extras that would pull UI libraries in.
+    import httpx
 
 EXCERPT_CHARS = 80
 # What excerpt gives for a body that repeats the credentials: it is described, never quoted.
@@ -60,6 +64,8 @@ def refused_body_error(host: str, status: int, reason: str) -> WizardError:
 
 def network_error(exc: httpx.TransportError, host: str, connect_timeout: float) -> WizardError:
     """A plain-words network error for ``exc``."""
+    import httpx
+
     causes = list(exception_chain(exc))
     tls = next((c for c in causes if isinstance(c, ssl.SSLError)), None)
     if tls is not None:
@@ -126,6 +132,8 @@ def retryable_network_error(exc: httpx.TransportError) -> bool:
 
 def never_sent(exc: httpx.TransportError) -> bool:
     """Whether the request surely never reached the server (no connection was made)."""
+    import httpx
+
     return isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError))
 
 
