@@ -19,7 +19,7 @@ from okx_wizard.core.models import (
     CheckId,
     Endpoint,
     Intentions,
-    WarningCode,
+    ReportWarning,
 )
 from okx_wizard.core.regions import REGIONS
 
@@ -55,7 +55,7 @@ class Finding:
     check: CheckId
     status: Verdict
     detail: str
-    warnings: tuple[tuple[WarningCode, str], ...] = ()
+    warnings: tuple[ReportWarning, ...] = ()
     error: WizardError | None = None
 
 
@@ -114,7 +114,7 @@ def permissions_finding(account: AccountInfo, intentions: Intentions) -> Finding
     )
     causes: list[str] = []
     fixes: list[str] = []
-    notes: list[str] = []
+    notes: list[ReportWarning] = []
     if "withdraw" in perms and not intentions.allow_withdraw:
         causes.append(
             f"This key has the Withdraw permission ({has}): whoever gets it can move your "
@@ -123,8 +123,11 @@ def permissions_finding(account: AccountInfo, intentions: Intentions) -> Finding
         fixes.append(f"Delete the key on OKX and create one with only {perm_names(needed)}.")
     elif "withdraw" in perms:
         notes.append(
-            "This key can withdraw funds, as you confirmed. A leaked key can empty the "
-            "account: keep it IP-bound and rotate it often."
+            ReportWarning(
+                "permission-mismatch",
+                "This key can withdraw funds, as you confirmed. A leaked key can empty the "
+                "account: keep it IP-bound and rotate it often.",
+            )
         )
     missing = [p for p in needed if p not in perms]
     if missing:
@@ -135,17 +138,19 @@ def permissions_finding(account: AccountInfo, intentions: Intentions) -> Finding
     extra = [p for p in perms if p not in needed and p != "withdraw"]
     if extra:
         notes.append(
-            f"The key has the {perm_names(extra)} permission, more than {use} needs "
-            f"(it has {has}). Fix: for least privilege, edit the key on OKX and untick "
-            f"{perm_names(extra)}."
+            ReportWarning(
+                "permission-mismatch",
+                f"The key has the {perm_names(extra)} permission, more than {use} needs "
+                f"(it has {has}).",
+                f"For least privilege, edit the key on OKX and untick {perm_names(extra)}.",
+            )
         )
-    code: WarningCode = "permission-mismatch"
-    warnings = tuple((code, note) for note in notes)
+    warnings = tuple(notes)
     if causes:
         error = WizardError("permission", " ".join(causes), " ".join(fixes))
         return Finding("permissions", "failed", error.message, warnings, error)
     if notes:
-        return Finding("permissions", "warning", " ".join(notes), warnings)
+        return Finding("permissions", "warning", " ".join(n.message for n in notes), warnings)
     return Finding("permissions", "ok", f"{has}: as intended for {use}.")
 
 
@@ -157,18 +162,21 @@ def sub_account_finding(account: AccountInfo, intentions: Intentions) -> Finding
             "sub_account", "ok", f"{kind} (uid {account.uid}) of main account {account.main_uid}."
         )
     if intentions.sub_account:
-        message = (
+        warning = ReportWarning(
+            "main-account",
             "This key belongs to your main account, not to a sub-account as planned: a "
-            "leaked key reaches everything you hold. Fix: create a sub-account on OKX, move "
-            "only what the bot needs into it, and create the key inside it."
+            "leaked key reaches everything you hold.",
+            "Create a sub-account on OKX, move only what the bot needs into it, and create "
+            "the key inside it.",
         )
     else:
-        message = (
+        warning = ReportWarning(
+            "main-account",
             "This key belongs to your main account, as you chose. Keep in mind that a "
             "leaked key reaches everything you hold there; a dedicated sub-account would "
-            "limit the damage to what you move into it."
+            "limit the damage to what you move into it.",
         )
-    return Finding("sub_account", "warning", message, (("main-account", message),))
+    return Finding("sub_account", "warning", warning.message, (warning,))
 
 
 def modes_finding(account: AccountInfo, intentions: Intentions, region_code: str) -> Finding:
@@ -176,14 +184,15 @@ def modes_finding(account: AccountInfo, intentions: Intentions, region_code: str
     mode = account_mode(account.acct_lv)
     position = position_mode(account.position_mode)
     planned_mode, planned_position = expected_modes(intentions, region_code)
-    warnings: list[tuple[WarningCode, str]] = []
+    warnings: list[ReportWarning] = []
     if planned_mode and account.acct_lv != planned_mode:
         warnings.append(
-            (
+            ReportWarning(
                 "account-mode-mismatch",
                 f"OKX reports the account mode “{mode}”; you planned "
-                f"“{account_mode(planned_mode)}”. Fix: switch it in OKX's trading settings "
-                "(Account mode), or keep it if this is what you want.",
+                f"“{account_mode(planned_mode)}”.",
+                "Switch it in OKX's trading settings (Account mode), or keep it if this is "
+                "what you want.",
             )
         )
     # In Spot mode there are no positions, so the position mode does not matter.
@@ -193,15 +202,16 @@ def modes_finding(account: AccountInfo, intentions: Intentions, region_code: str
         and account.position_mode != planned_position
     ):
         warnings.append(
-            (
+            ReportWarning(
                 "position-mode-mismatch",
                 f"OKX reports the position mode “{position}”; you planned "
-                f"“{position_mode(planned_position)}”. Fix: switch it in OKX's trading settings "
-                "(Position mode; only possible with no open positions or orders).",
+                f"“{position_mode(planned_position)}”.",
+                "Switch it in OKX's trading settings (Position mode; only possible with no "
+                "open positions or orders).",
             )
         )
     if warnings:
-        return Finding("modes", "warning", " ".join(m for _, m in warnings), tuple(warnings))
+        return Finding("modes", "warning", " ".join(w.message for w in warnings), tuple(warnings))
     if account.acct_lv == SPOT_MODE:
         return Finding("modes", "ok", f"{mode}.")
     return Finding("modes", "ok", f"{mode}, {position} position mode.")
@@ -221,12 +231,13 @@ def ip_finding(account: AccountInfo, intentions: Intentions, demo: bool) -> Find
         return Finding("ip", "ok", "Not bound to an IP: OKX keeps read-only keys anyway.")
     if demo:
         return Finding("ip", "ok", "Not bound to an IP (demo-trading keys are kept anyway).")
-    message = (
+    warning = ReportWarning(
+        "no-ip-whitelist",
         "The key can trade and is not bound to an IP address: OKX deletes such keys "
-        "after 14 days of inactivity, and a leaked one works from anywhere. Fix: edit "
-        "the key on OKX and add the public IP of the machine your bot runs on."
+        "after 14 days of inactivity, and a leaked one works from anywhere.",
+        "Edit the key on OKX and add the public IP of the machine your bot runs on.",
     )
-    return Finding("ip", "warning", message, (("no-ip-whitelist", message),))
+    return Finding("ip", "warning", warning.message, (warning,))
 
 
 def balance_finding(
@@ -253,18 +264,20 @@ def balance_finding(
     result = Balance(str(first.get("totalEq") or "0"), trading, funding_rows)
     if result.empty:
         if account.sub_account:
-            message = (
-                "The sub-account holds no funds yet, so a bot has nothing to trade with. "
-                "Fix: on OKX, open Assets → Transfer, choose USDT, and move it from your "
-                "main account to this sub-account's Trading account."
+            warning = ReportWarning(
+                "no-balance",
+                "The sub-account holds no funds yet, so a bot has nothing to trade with."
+                + funding_note,
+                "On OKX, open Assets → Transfer, choose USDT, and move it from your main "
+                "account to this sub-account's Trading account.",
             )
         else:
-            message = (
-                "The account holds no funds yet. Fix: deposit USDT on OKX, then move it to "
-                "the Trading account (Assets → Transfer)."
+            warning = ReportWarning(
+                "no-balance",
+                "The account holds no funds yet." + funding_note,
+                "Deposit USDT on OKX, then move it to the Trading account (Assets → Transfer).",
             )
-        text = message + funding_note
-        return result, Finding("balance", "warning", text, (("no-balance", text),))
+        return result, Finding("balance", "warning", warning.message, (warning,))
     held = ", ".join(f"{r.get('bal', '')} {r.get('ccy', '')}" for r in funding_rows)
     detail = f"Total equity {result.total_eq_usd} USD" + (f"; funding: {held}." if held else ".")
     status: Verdict = "warning" if funding_note else "ok"
@@ -290,11 +303,13 @@ def previous_finding(
     if active:
         named = f"{hint} (label “{label}”)" if label else hint
         page = key_page(endpoint)
-        message = (
-            f"The previous key {named} still works on OKX. Fix: delete it on OKX's API "
-            f"page{f' ({page})' if page else ''} now that the new key is verified."
+        warning = ReportWarning(
+            "previous-key-active",
+            f"The previous key {named} still works on OKX.",
+            f"Delete it on OKX's API page{f' ({page})' if page else ''} now that the new key "
+            "is verified.",
         )
-        return True, Finding("previous", "warning", message, (("previous-key-active", message),))
+        return True, Finding("previous", "warning", warning.message, (warning,))
     if active is False:
         return False, Finding("previous", "ok", f"The previous key {hint} no longer works on OKX.")
     assert isinstance(outcome, WizardError)
@@ -383,28 +398,31 @@ def not_found_anywhere(error: WizardError, region: str, others: list[str]) -> Wi
     )
 
 
-def clock_message(skew_ms: int) -> str:
+def clock_warning(skew_ms: int) -> ReportWarning:
+    """The clock-skew warning for a measured skew (OKX's clock minus this machine's)."""
     direction = "behind" if skew_ms > 0 else "ahead of"
-    text = f"This machine's clock is {abs(skew_ms) / 1000:.1f} s {direction} OKX's. "
+    cause = f"This machine's clock is {abs(skew_ms) / 1000:.1f} s {direction} OKX's. "
     if abs(skew_ms) > OKX_CLOCK_WINDOW_MS:
-        text += (
+        cause += (
             "OKX refuses signed requests more than 30 s off (error 50102): okx-wizard signs "
             "with OKX's time during the check, but your bot will be refused until the clock "
             "is fixed."
         )
     else:
-        text += (
+        cause += (
             "OKX refuses signed requests more than 30 s off (error 50102): fix it before it "
             "drifts further."
         )
-    return text + " Fix: turn on time synchronisation (on Linux: timedatectl set-ntp true)."
+    return ReportWarning(
+        "clock-skew", cause, "Turn on time synchronisation (on Linux: timedatectl set-ntp true)."
+    )
 
 
 def reach_finding(skew_ms: int) -> Finding:
     """The clock check from a measured skew (OKX's clock minus this machine's)."""
     if abs(skew_ms) > CLOCK_WARN_MS:
-        message = clock_message(skew_ms)
-        return Finding("reach", "warning", message, (("clock-skew", message),))
+        warning = clock_warning(skew_ms)
+        return Finding("reach", "warning", warning.message, (warning,))
     return Finding(
         "reach",
         "ok",

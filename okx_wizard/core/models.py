@@ -134,10 +134,16 @@ class Balance:
 
 @dataclass(frozen=True, slots=True)
 class ReportWarning:
-    """Something the user should fix or know; the key still works."""
+    """Something the user should fix or know; the key still works. Cause and fix apart."""
 
     code: WarningCode
-    message: str
+    cause: str
+    fix: str = ""
+
+    @property
+    def message(self) -> str:
+        """Cause and fix in one line, as ``check --json`` and the CLI show them."""
+        return f"{self.cause} Fix: {self.fix}" if self.fix else self.cause
 
     def to_json(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
@@ -164,10 +170,11 @@ class Report:
     def ok(self) -> bool:
         return self.error is None
 
-    def warn(self, code: WarningCode, message: str) -> None:
+    def warn(self, code: WarningCode, cause: str, fix: str = "") -> None:
+        """Add a warning (``code`` one of :data:`WARNING_CODES`)."""
         if code not in WARNING_CODES:
             raise ValueError(f"unknown warning code {code}")
-        self.warnings.append(ReportWarning(code, message))
+        self.warnings.append(ReportWarning(code, cause, fix))
 
     def to_json(self) -> dict[str, Any]:
         """The stable shape documented in SPEC §2. No secret is in it."""

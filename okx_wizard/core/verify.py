@@ -27,8 +27,6 @@ from okx_wizard.core.secret import Credentials
 if TYPE_CHECKING:
     import httpx
 
-# A row's status as the check reports it: it never reports "pending" (the check list's own).
-StepStatus = CheckStatus
 StepCallback = Callable[[str, str, str], None]
 
 CONFIG_PATH = "/api/v5/account/config"
@@ -84,7 +82,7 @@ class _Steps:
     def __init__(self, callback: StepCallback | None, with_previous: bool) -> None:
         self._callback = callback
         self.rows: list[CheckId] = [s for s in CHECK_STEPS if s != "previous" or with_previous]
-        self.done: dict[CheckId, StepStatus] = {}
+        self.done: dict[CheckId, CheckStatus] = {}
 
     def start(self) -> None:
         for row in self.rows:
@@ -93,7 +91,7 @@ class _Steps:
     def pending(self, row: CheckId) -> bool:
         return row in self.rows and row not in self.done
 
-    def set(self, row: CheckId, status: StepStatus, detail: str) -> None:
+    def set(self, row: CheckId, status: CheckStatus, detail: str) -> None:
         if self.pending(row):
             self.done[row] = status
             self._emit(row, status, detail)
@@ -102,7 +100,7 @@ class _Steps:
         for row in self.rows:
             self.set(row, "skipped", detail)
 
-    def _emit(self, row: CheckId, status: StepStatus, detail: str) -> None:
+    def _emit(self, row: CheckId, status: CheckStatus, detail: str) -> None:
         if self._callback is not None:
             self._callback(row, status, detail)
 
@@ -250,8 +248,7 @@ class _Check:
 
     def apply(self, finding: Finding) -> None:
         """Put a finding into the report and the checklist."""
-        for code, message in finding.warnings:
-            self.report.warn(code, message)
+        self.report.warnings.extend(finding.warnings)
         if finding.error is not None and self.report.error is None:
             self.report.error = finding.error
         self.steps.set(finding.check, finding.status, finding.detail)

@@ -11,6 +11,7 @@ import pytest
 
 from okx_wizard.core.errors import WizardError
 from okx_wizard.core.findings import (
+    Finding,
     balance_finding,
     expected_modes,
     ip_finding,
@@ -40,8 +41,8 @@ TRACKER = Intentions(use_case="read_only")
 BOT = Intentions()
 
 
-def codes(finding: object) -> list[str]:
-    return [code for code, _ in finding.warnings]  # type: ignore[attr-defined]
+def codes(finding: Finding) -> list[str]:
+    return [w.code for w in finding.warnings]
 
 
 def test_parse_account_is_lenient() -> None:
@@ -226,3 +227,18 @@ def test_clock() -> None:
     assert reach_finding(900).status == "ok"
     assert codes(reach_finding(-9_000)) == ["clock-skew"]
     assert "45.0 s behind OKX's" in reach_finding(45_000).detail
+
+
+def test_warnings_keep_cause_and_fix_apart() -> None:
+    for finding in (
+        modes_finding(replace(SUB, acct_lv="3"), BOT, "global"),
+        ip_finding(replace(SUB, ip_whitelist=[]), BOT, demo=False),
+        sub_account_finding(replace(SUB, sub_account=False), BOT),
+        permissions_finding(SUB, TRACKER),
+        reach_finding(60_000),
+        previous_finding([], "55b2…e9a8", ENDPOINT)[1],
+    ):
+        (warning,) = finding.warnings
+        assert warning.fix and " Fix: " not in warning.cause
+        assert warning.message == f"{warning.cause} Fix: {warning.fix}"
+        assert warning.to_json() == {"code": warning.code, "message": warning.message}
