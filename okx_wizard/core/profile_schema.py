@@ -47,11 +47,6 @@ def clean_value(value: Any) -> Any:
     return value
 
 
-def utc_now() -> datetime:
-    """The current time, UTC-aware: every time in the metadata is UTC."""
-    return datetime.now(UTC)
-
-
 def _as_utc(value: datetime) -> datetime:
     """A naive datetime is taken as UTC; an aware one is converted to UTC."""
     if value.tzinfo is None:
