@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
+from okx_wizard.core.clock import utc_now
 from okx_wizard.core.regions import REGION_CODES
 
 if TYPE_CHECKING:  # loaded when a profile is read, not when there is none (a first run)
