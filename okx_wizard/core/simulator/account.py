@@ -12,6 +12,9 @@ from typing import Any
 from okx_wizard.core.simulator.model import SimKey
 
 
+_CENT = Decimal("0.01")
+
+
 def number(text: str | None) -> Decimal:
     """A decimal from OKX's string field ("" and garbage: 0)."""
     try:
@@ -103,7 +106,7 @@ def credit(key: SimKey, ccy: str, amount: Decimal, usd_price: Decimal | None) ->
     eq = number(row.get("eq")) + amount
     fresh = {"eq": text(eq)}
     if usd_price is not None:
-        fresh["eqUsd"] = text(eq * usd_price)
+        fresh["eqUsd"] = text((eq * usd_price).quantize(_CENT))
     for name in ("cashBal", "availBal", "availEq"):
         if name in row:
             fresh[name] = text(eq)

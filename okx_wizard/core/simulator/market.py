@@ -58,9 +58,10 @@ def _spot(inst_id: str, tick: str, lot: str, minimum: str) -> dict[str, str]:
 def _contract(inst_type: str, inst_id: str, uly: str, settle: str, ct_val: str,
               ct_val_ccy: str, **fields: str) -> dict[str, str]:  # fmt: skip
     linear = settle != uly.split("-")[0]
-    return _base(inst_type, inst_id, uly=uly, instFamily=uly, settleCcy=settle, ctVal=ct_val,
-                 ctMult="1", ctValCcy=ct_val_ccy, ctType="linear" if linear else "inverse",
-                 lever="100", lotSz="0.01", minSz="0.01", **fields)  # fmt: skip
+    defaults = {"uly": uly, "instFamily": uly, "settleCcy": settle, "ctVal": ct_val,
+                "ctMult": "1", "ctValCcy": ct_val_ccy, "ctType": "linear" if linear else "inverse",
+                "lever": "100", "lotSz": "0.01", "minSz": "0.01"}  # fmt: skip
+    return _base(inst_type, inst_id, **(defaults | fields))
 
 
 def _expiry(now_ms: int, weeks: int) -> dt.datetime:

@@ -9,7 +9,7 @@ limit orders rest without holding funds; positions are not simulated.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from okx_wizard.core.simulator import market
@@ -172,8 +172,10 @@ def _fill(call: Call, order: Order, inst: dict[str, str], touch: Decimal, size: 
     key, row = call.caller, order.row
     base_ccy, quote_ccy = inst["baseCcy"], inst["quoteCcy"]
     in_quote = row["tgtCcy"] == "quote_ccy"
-    base_qty = size / touch if in_quote else size
-    cost = size if in_quote else size * touch
+    base_qty = (size / touch).quantize(Decimal(inst["lotSz"]), ROUND_DOWN) if in_quote else size
+    if base_qty <= 0:
+        raise _Refused("51000", "sz")
+    cost = base_qty * touch
     if row["side"] == "buy":
         spend, spend_ccy, get, get_ccy = cost, quote_ccy, base_qty, base_ccy
     else:
@@ -184,7 +186,7 @@ def _fill(call: Call, order: Order, inst: dict[str, str], touch: Decimal, size: 
         credit(holder, spend_ccy, -spend, market.USD_PRICE.get(spend_ccy))
         credit(holder, get_ccy, get, market.USD_PRICE.get(get_ccy))
     row.update({
-        "state": "filled", "accFillSz": text(size), "fillSz": text(size),
+        "state": "filled", "accFillSz": text(base_qty), "fillSz": text(base_qty),
         "fillPx": text(touch), "avgPx": text(touch), "fillTime": row["cTime"],
         "tradeId": call.state.next_id(),
     })  # fmt: skip
