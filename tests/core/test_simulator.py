@@ -18,7 +18,6 @@ from typing import Any
 import httpx
 import pytest
 
-from okx_wizard.core.regions import REGIONS
 from okx_wizard.core.signing import okx_timestamp, sign
 from okx_wizard.core.simulator import (
     IP_MESSAGE,
@@ -164,7 +163,15 @@ def test_every_sample_key_works_on_its_own_region_and_environment(sim: Simulator
 
 def test_sample_keys_look_like_okx_keys_and_match_the_contract() -> None:
     assert list(SAMPLE) == [
-        "good", "demo", "eea", "withdraw", "main", "readonly", "rotated", "admin", "tr"
+        "good",
+        "demo",
+        "eea",
+        "withdraw",
+        "main",
+        "readonly",
+        "rotated",
+        "admin",
+        "tr",
     ]
     for key in SAMPLE_KEYS:
         assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",

@@ -11,7 +11,6 @@ from typing import Any
 
 from okx_wizard.core.simulator.model import SimKey
 
-
 _CENT = Decimal("0.01")
 
 

@@ -28,10 +28,11 @@ class Simulator:
     ``latency_ms``, ``clock_offset_ms`` (server time = real time + offset), ``public_ip`` (the
     address OKX would see, checked against IP whitelists) and ``rate_limits`` (OKX's documented
     limits, 50011 beyond them; off unless asked, so tests that hammer one key stay deterministic;
-    ``python -m okx_wizard.core.simulator`` turns them on) may be changed while it runs. ``clock`` (seconds since the epoch, e.g. a
-    :class:`ManualClock`) is "now" for what the simulator stamps (key and order ``ts``) and for
-    rate-limit windows; it never moves the signature's 30 s window. Keys are copied in: change
-    them through :meth:`key`. ``sub_accounts`` defaults to the sub-accounts the keys name.
+    ``python -m okx_wizard.core.simulator`` turns them on) may be changed while it runs.
+    ``clock`` (seconds since the epoch, e.g. a :class:`ManualClock`) is "now" for what the
+    simulator stamps (key and order ``ts``) and for rate-limit windows; it never moves the
+    signature's 30 s window. Keys are copied in: change them through :meth:`key`.
+    ``sub_accounts`` defaults to the sub-accounts the keys name.
     """
 
     def __init__(

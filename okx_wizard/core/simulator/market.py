@@ -105,7 +105,7 @@ def find_instrument(inst_id: str, now_ms: int) -> dict[str, str] | None:
 
 
 def list_instruments(query: dict[str, str], now_ms: int) -> list[dict[str, str]]:
-    """GET /api/v5/public/instruments: ``instType`` required; OPTION needs ``uly``/``instFamily``."""
+    """GET /api/v5/public/instruments: ``instType`` required, OPTION also ``uly``/``instFamily``."""
     inst_type = query.get("instType", "")
     if not inst_type:
         raise OkxError("50014", "instType")
