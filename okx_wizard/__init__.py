@@ -8,7 +8,7 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "load_credentials"]
 
 if TYPE_CHECKING:
-    from okx_wizard.core.api import StoredCredentials
+    from okx_wizard.core.stored import StoredCredentials
 
 
 def load_credentials(profile: str, **kwargs: Any) -> StoredCredentials:

@@ -45,7 +45,10 @@ def test_ccxt_config_for_demo_key(isolated_home: dict[str, str], sim: Simulator)
     assert config["secret"] == SAMPLE["demo"].secret_key
     assert config["password"] == SAMPLE["demo"].passphrase
     assert config["hostname"] == sim.url().split("://")[1]
-    assert config["headers"] == {"x-simulated-trading": "1"}
+    assert config["sandbox"] is True  # sandbox mode, not only the header (ccxt #17295)
+    assert "headers" not in config
+    rest = config["urls"]["api"]["rest"]
+    assert rest == config["urls"]["test"]["rest"] == sim.url()  # http:// and the port kept
 
 
 def test_load_credentials_of_unknown_profile(isolated_home: dict[str, str]) -> None:
