@@ -41,9 +41,9 @@ def parse_command_line(tokens: list[str]) -> argparse.Namespace:
 
         flags = {token.removeprefix("--").replace("-", "_"): True for token in tokens}
         return cast("argparse.Namespace", SimpleNamespace(command=None, **flags))
-    from okx_wizard.cli_args import build_parser
+    from okx_wizard.cli_args import parse_args
 
-    return build_parser().parse_args(tokens)
+    return parse_args(tokens)
 
 
 def dispatch(ws: Workspace, args: argparse.Namespace) -> int:

@@ -119,3 +119,20 @@ def build_parser() -> argparse.ArgumentParser:
         handlers = (*target.get_default("option_handlers"), (option.dest, option.handler))
         target.set_defaults(option_handlers=handlers)
     return parser
+
+
+def parse_args(tokens: list[str]) -> argparse.Namespace:
+    """Parse ``tokens``; everything after the first ``--`` is the command exec and systemd run.
+
+    (argparse alone cannot take ``exec PROFILE --for TOOL -- CMD …``: its positionals are
+    matched before the options that follow them.)
+    """
+    parser = build_parser()
+    if "--" not in tokens:
+        return parser.parse_args(tokens)
+    split = tokens.index("--")
+    args = parser.parse_args(tokens[:split])
+    if not hasattr(args, "argv"):
+        parser.error("`-- COMMAND` belongs to exec and systemd only")
+    args.argv = [*args.argv, *tokens[split + 1 :]]
+    return args

@@ -70,8 +70,6 @@ def _env_arguments(p: argparse.ArgumentParser) -> None:
 # -- exec ----------------------------------------------------------------------------------------
 def _command(args: argparse.Namespace, example: str) -> list[str]:
     argv = list(args.argv)
-    if argv and argv[0] == "--":
-        argv = argv[1:]
     if not argv:
         raise usage(f"give the command to run after --, e.g. {example}")
     return argv
@@ -153,11 +151,9 @@ def run_beside_simulator(argv: list[str], env: dict[str, str], sim: Simulator) -
 
 
 def _exec_arguments(p: argparse.ArgumentParser) -> None:
-    import argparse
-
     p.add_argument("profile", metavar="PROFILE")
     add_tool_option(p)
-    p.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARG...]")
+    p.add_argument("argv", nargs="*", metavar="-- COMMAND [ARG...]")
 
 
 # -- systemd -------------------------------------------------------------------------------------
@@ -239,12 +235,10 @@ def cmd_systemd(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def _systemd_arguments(p: argparse.ArgumentParser) -> None:
-    import argparse
-
     p.add_argument("profile", metavar="PROFILE")
     p.add_argument("--unit", metavar="NAME", help="the unit's name (default okx-wizard-PROFILE)")
     add_tool_option(p)
-    p.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARG...]")
+    p.add_argument("argv", nargs="*", metavar="-- COMMAND [ARG...]")
 
 
 COMMANDS = (

@@ -45,7 +45,10 @@ def cmd_import(ws: Workspace, args: argparse.Namespace) -> int:
     )
     region = args.region or key.region
     demo = key.demo if args.demo is None else args.demo
-    endpoint = ws.endpoint(region, demo, args.base_url or key.base_url)
+    from okx_wizard.cli_spec import checked_base_url
+
+    base_url = args.base_url or (checked_base_url(key.base_url) if key.base_url else None)
+    endpoint = ws.endpoint(region, demo, base_url)
     report = run_async(ws.verify(name, key.credentials, endpoint, intentions))
     saved = None
     if report.ok:
