@@ -35,8 +35,9 @@ def read_hidden(prompt: str) -> str:
             raise NoTerminal("not a terminal") from None
         hidden = termios.tcgetattr(fd)
         hidden[3] &= ~(termios.ECHO | termios.ECHONL)
-        os.write(fd, prompt.encode("utf-8", "replace"))
+        # Echo off first, then the prompt: what is typed once the prompt shows is never echoed.
         termios.tcsetattr(fd, termios.TCSAFLUSH, hidden)
+        os.write(fd, prompt.encode("utf-8", "replace"))
         data = b""
         try:
             while not data.endswith(b"\n") and len(data) <= _MAX_LINE:
