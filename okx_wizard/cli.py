@@ -61,10 +61,10 @@ def dispatch(ws: Workspace, args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every expected failure ends in a message and an exit code."""
-    harden_process()
     for sig in TERMINATING:
         signal.signal(sig, _terminate)
     args = parse_command_line(sys.argv[1:] if argv is None else list(argv))
+    harden_process()  # before any secret is read; --help and --version exit above, untouched
     from okx_wizard.cli_output import err
     from okx_wizard.cli_runtime import make_context, simulator_hosts
     from okx_wizard.core.errors import UsageError, WizardError

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import math
 import sys
 from collections.abc import Iterator
@@ -79,8 +78,13 @@ def _common() -> _Parser:
 def command_modules() -> Iterator[ModuleType]:
     """The installed modules of :data:`COMMAND_MODULES`, in order."""
     for name in COMMAND_MODULES:
-        if importlib.util.find_spec(name) is not None:
-            yield importlib.import_module(name)
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        yield module
 
 
 def build_parser() -> argparse.ArgumentParser:

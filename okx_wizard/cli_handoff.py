@@ -228,6 +228,9 @@ def cmd_systemd(ws: Workspace, args: argparse.Namespace) -> int:
     unit = (args.unit or f"okx-wizard-{name}").removesuffix(".service")
     if not _UNIT_NAME.fullmatch(unit):
         raise usage("--unit: letters, digits and :_.@- only")
+    from okx_wizard.core.handoff import tool_names
+
+    tool_names(args.tool)
     for arg in argv:
         systemd_quote(arg)  # refuse what a unit cannot carry before printing anything
     print(systemd_unit(name, unit, args.tool, argv, getpass.getuser()), end="")

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
     from okx_wizard.core.api import Workspace
 
+# The kinds of file core.importers reads (its SOURCES; kept here so parsing loads no importer).
+SOURCES = ("freqtrade", "okx-cli", "dotenv")
+
 
 def _wants_scrub(args: argparse.Namespace, path: str) -> bool:
     if args.scrub:
@@ -77,8 +80,6 @@ def cmd_import(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def _import_arguments(p: argparse.ArgumentParser) -> None:
-    from okx_wizard.core.importers import SOURCES
-
     p.add_argument("--from", dest="source", required=True, choices=SOURCES, metavar="SOURCE",
                    help=f"the file's kind: {', '.join(SOURCES)}")  # fmt: skip
     p.add_argument("file", metavar="FILE")

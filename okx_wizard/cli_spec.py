@@ -12,8 +12,7 @@ import it without a cycle.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from okx_wizard.core.regions import REGION_CODES
 
@@ -26,8 +25,7 @@ Handler = Callable[["Workspace", "argparse.Namespace"], int]
 AddArguments = Callable[["argparse.ArgumentParser"], None]
 
 
-@dataclass(frozen=True)
-class CommandSpec:
+class CommandSpec(NamedTuple):
     """One subcommand: its name, one-line help, its arguments and the function that runs it.
 
     The parser gets the common options (``--simulator``, ``--insecure-storage``,
@@ -40,8 +38,7 @@ class CommandSpec:
     handler: Handler
 
 
-@dataclass(frozen=True)
-class CommandOption:
+class CommandOption(NamedTuple):
     """Flags added to an existing subcommand; when ``dest`` is set, ``handler`` runs instead.
 
     E.g. ``CommandOption("rotate", add_auto, "auto", cmd_rotate_auto)`` turns
@@ -119,15 +116,13 @@ def add_where_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_tool_option(parser: argparse.ArgumentParser, *, default: str | None = "okx") -> None:
-    """--for TOOL: whose variable names to use (SPEC §8)."""
-    from okx_wizard.core.handoff import TOOLS
-
+    """--for TOOL: whose variable names to use (SPEC §8; checked against core.handoff.TOOLS
+    when the command runs, so parsing does not load the table)."""
     parser.add_argument(
         "--for",
         dest="tool",
-        choices=TOOLS,
         default=default,
         metavar="TOOL",
-        help=f"use this tool's variable names: {', '.join(TOOLS)}"
+        help="use this tool's variable names: okx, ccxt, freqtrade or python-okx"
         + (f" (default {default})" if default else ""),
     )

@@ -86,7 +86,7 @@ def tool_env(
     tool: str, creds: Credentials, region: str, demo: bool, base_url: str
 ) -> dict[str, str]:
     """The variables ``tool`` reads for these credentials (UsageError when it cannot use them)."""
-    names = _names(tool)
+    names = tool_names(tool)
     if demo and names.demo_refused:
         raise UsageError(
             f"--for {tool}: this is a demo-trading key and {names.demo_refused}. "
@@ -115,7 +115,7 @@ def tool_env(
     return values
 
 
-def _names(tool: str) -> ToolNames:
+def tool_names(tool: str) -> ToolNames:
     try:
         return NAMES[tool]  # type: ignore[index]
     except KeyError:
@@ -179,7 +179,7 @@ def credentials_from_env(env: Mapping[str, str], tool: str | None = None) -> Fou
     are there, in the order of :data:`TOOLS`). UsageError says what is missing."""
     tools = [tool] if tool is not None else list(TOOLS)
     for name in tools:
-        _names(name)
+        tool_names(name)
         found = _found(env, name)  # type: ignore[arg-type]
         if found is not None:
             return found

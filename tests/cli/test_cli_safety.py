@@ -59,7 +59,7 @@ def test_two_logins_of_one_new_profile_one_wins_cleanly(
     runs = [
         subprocess.Popen(
             args, env=cli_env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )  # fmt: skip
+        )
         for _ in range(2)
     ]
     for run, key in zip(runs, ("good", "rotated"), strict=True):
@@ -197,3 +197,18 @@ def test_another_module_adds_commands_and_options(monkeypatch: pytest.MonkeyPatc
     assert calls == ["audit json=True", "rotate auto bot"]
     plain = parse_command_line(["rotate", "bot"])
     assert plain.auto is False and plain.handler.__name__ == "cmd_tui"
+
+
+def test_parse_time_vocabularies_match_the_core() -> None:
+    from okx_wizard.cli_import import SOURCES
+    from okx_wizard.core import importers
+
+    assert SOURCES == importers.SOURCES
+
+
+def test_unknown_tool_is_a_usage_error(cli_env: dict[str, str], sim: Simulator) -> None:
+    assert _login(cli_env, sim.url(), GOOD).returncode == 0
+    for command in (["env", "bot"], ["exec", "bot"], ["systemd", "bot"]):
+        result = run_cli(*command, "--for", "hummingbot", "--", "true", env=cli_env)
+        assert result.returncode == 2
+        assert "okx, ccxt, freqtrade, python-okx" in result.stderr
