@@ -7,7 +7,7 @@ check of stored keys works (keys read before any request, one pool, one metadata
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from okx_wizard.core.context import age_days, utc_now
 from okx_wizard.core.errors import StorageError, WizardError
@@ -15,13 +15,40 @@ from okx_wizard.core.errors import StorageError, WizardError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from okx_wizard.core.api import Workspace
-    from okx_wizard.core.metadata import ProfileMeta
-    from okx_wizard.core.models import Endpoint, Report
+    from okx_wizard.core.context import Context
+    from okx_wizard.core.metadata import MetadataStore, ProfileMeta
+    from okx_wizard.core.models import Endpoint, Intentions, Report
     from okx_wizard.core.secret import Credentials
     from okx_wizard.core.secret_store import SecretStore
 
     StepCallback = Callable[[str, str, str], None]
+
+
+class Workspace(Protocol):
+    """What checking needs of ``core.api.Workspace`` (named here, so neither imports the other)."""
+
+    ctx: Context
+
+    @property
+    def meta(self) -> MetadataStore: ...
+
+    def require(self, name: str) -> ProfileMeta: ...
+
+    def profile_endpoint(self, meta: ProfileMeta) -> Endpoint: ...
+
+    def secrets(self, kind: str | None = None) -> SecretStore: ...
+
+    async def verify(
+        self,
+        name: str,
+        creds: Credentials,
+        endpoint: Endpoint,
+        intentions: Intentions,
+        *,
+        on_step: StepCallback | None = None,
+        previous: Credentials | None = None,
+        http: Any = None,
+    ) -> Report: ...
 
 
 class Loaded(NamedTuple):

@@ -42,7 +42,9 @@ EXPECTED: dict[tuple[str, str, bool], dict[str, str]] = {
         "OKX_API_KEY": KEY, "OKX_SECRET_KEY": SECRET, "OKX_PASSPHRASE": PASSPHRASE,
         "OKX_SITE": "global", "OKX_API_BASE_URL": "https://tr.okx.com",
     },
-    ("ccxt", "global", False): {"OKX_APIKEY": KEY, "OKX_SECRET": SECRET, "OKX_PASSWORD": PASSPHRASE},
+    ("ccxt", "global", False): {
+        "OKX_APIKEY": KEY, "OKX_SECRET": SECRET, "OKX_PASSWORD": PASSPHRASE,
+    },
     ("ccxt", "eea", False): {
         "MYOKX_APIKEY": KEY, "MYOKX_SECRET": SECRET, "MYOKX_PASSWORD": PASSPHRASE,
     },
