@@ -52,6 +52,8 @@ def cmd_env(ws: Workspace, args: argparse.Namespace) -> int:
         "these are secrets — do not paste them into chats, tickets or files others can read. "
         "`okx-wizard exec` hands them to one command without printing them."
     )
+    if ws.ctx.simulator:
+        err("the simulator stops when this command ends: run the bot with `--simulator exec`")
     print(format_env(values, args.format))
     return EXIT_OK
 

@@ -208,7 +208,11 @@ def test_parse_time_vocabularies_match_the_core() -> None:
 
 def test_unknown_tool_is_a_usage_error(cli_env: dict[str, str], sim: Simulator) -> None:
     assert _login(cli_env, sim.url(), GOOD).returncode == 0
-    for command in (["env", "bot"], ["exec", "bot"], ["systemd", "bot"]):
-        result = run_cli(*command, "--for", "hummingbot", "--", "true", env=cli_env)
+    for command in (
+        ["env", "bot"],
+        ["exec", "bot", "--", "true"],
+        ["systemd", "bot", "--", "true"],
+    ):
+        result = run_cli(*command[:2], "--for", "hummingbot", *command[2:], env=cli_env)
         assert result.returncode == 2
         assert "okx, ccxt, freqtrade, python-okx" in result.stderr
