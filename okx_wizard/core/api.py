@@ -15,12 +15,12 @@ from okx_wizard.core.context import DEFAULT_MAX_AGE_DAYS, Context, age_days, utc
 from okx_wizard.core.errors import StorageError, UsageError
 from okx_wizard.core.regions import REGIONS, region
 from okx_wizard.core.secret import Credentials, Secret
-from okx_wizard.core.stored import SIMULATOR_URLS_ENV, StoredCredentials
 
 if TYPE_CHECKING:  # models load with the first check, not with the wizard's first screen
     from okx_wizard.core.metadata import MetadataStore, ProfileMeta
     from okx_wizard.core.models import Endpoint, Intentions, Report
     from okx_wizard.core.secret_store import BackendStatus, SecretStore
+    from okx_wizard.core.stored import StoredCredentials
 
 __all__ = [
     "DEFAULT_MAX_AGE_DAYS",
@@ -33,6 +33,15 @@ __all__ = [
     "utc_now",
 ]
 StepCallback = Callable[[str, str, str], None]
+
+
+def __getattr__(name: str) -> Any:
+    """``StoredCredentials`` loads with the bot API, not with the wizard's first screen."""
+    if name == "StoredCredentials":
+        from okx_wizard.core.stored import StoredCredentials
+
+        return StoredCredentials
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Workspace:
@@ -333,6 +342,8 @@ class Workspace:
 
 def stored_credentials(ws: Workspace, name: str) -> StoredCredentials:
     """A profile's active credentials with where they work (blocking)."""
+    from okx_wizard.core.stored import StoredCredentials
+
     meta = ws.require(name)
     creds = ws.credentials(name)
     endpoint = ws.profile_endpoint(meta)
@@ -370,6 +381,8 @@ def _simulator_hosts() -> dict[str, str]:
     """The running simulator's URLs that `okx-wizard --simulator exec` handed to this process."""
     import json
     import os
+
+    from okx_wizard.core.stored import SIMULATOR_URLS_ENV
 
     raw = os.environ.get(SIMULATOR_URLS_ENV, "")
     try:
