@@ -8,6 +8,7 @@ import select
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -140,3 +141,23 @@ def test_without_a_terminal_the_vault_says_how_to_automate(
     shown = result.stdout + result.stderr
     assert "no terminal" in shown and "OKX_WIZARD_VAULT_PASSWORD" in shown
     assert "Traceback" not in shown
+
+
+def test_import_on_a_terminal_offers_to_scrub(
+    cli_env: dict[str, str], sim: Simulator, tmp_path: Path
+) -> None:
+    dotenv = tmp_path / "bot" / ".env"
+    dotenv.parent.mkdir()
+    dotenv.write_text(
+        f"OKX_API_KEY={GOOD.api_key}\nOKX_SECRET_KEY={GOOD.secret_key}\n"
+        f"OKX_PASSPHRASE={GOOD.passphrase}\nOKX_API_BASE_URL={sim.url()}\nKEEP=me\n"
+    )
+    dotenv.chmod(0o640)
+    term = Terminal(["import", "--from", "dotenv", str(dotenv)], cli_env)
+    term.expect("Remove the secret values from")
+    term.type("y")
+    term.expect("Removed the secret values")
+    assert term.exit_code() == 0
+    assert dotenv.read_text() == f"OKX_API_BASE_URL={sim.url()}\nKEEP=me\n"  # no secret left
+    assert oct(dotenv.stat().st_mode & 0o777) == oct(0o640)
+    assert [p.name for p in dotenv.parent.iterdir()] == [".env"]
