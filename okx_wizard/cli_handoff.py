@@ -26,6 +26,12 @@ VAULT_CREDENTIAL = "okx-wizard-vault-password"
 def _credentials_env(ws: Workspace, args: argparse.Namespace) -> dict[str, str]:
     from okx_wizard.core.api import stored_credentials
 
+    if ws.ctx.simulator and args.tool == "ccxt":
+        raise usage(
+            "--for ccxt with --simulator: ccxt reads no URL from the environment, so the "
+            "simulator's keys would go to the real OKX. Use --for okx and, in the bot, "
+            "okx_wizard.credentials_from_env().ccxt_exchange()"
+        )
     return stored_credentials(ws, profile_name(args.profile)).env(args.tool)
 
 

@@ -147,6 +147,15 @@ def test_simulator_exec_runs_a_real_python_okx_bot(
     assert "cancelled" in bot.stdout
 
 
+def test_simulator_keys_never_go_to_a_tool_that_cannot_reach_the_simulator(
+    cli_env: dict[str, str],
+) -> None:
+    _sim_login(cli_env, "good")
+    result = run_cli("--simulator", "exec", "good", "--for", "ccxt", "--", "true", env=cli_env)
+    assert result.returncode == 2
+    assert "real OKX" in result.stderr
+
+
 WAIT_FOR_TERM = """
 import json, os, signal, sys, urllib.request
 url = os.environ["OKX_API_BASE_URL"] + "/api/v5/public/time"
