@@ -9,9 +9,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from okx_wizard.core.context import DEFAULT_MAX_AGE_DAYS, Context, age_days, utc_now
+from okx_wizard.core.context import DEFAULT_MAX_AGE_DAYS, Context, days_between
 from okx_wizard.core.errors import StorageError, UsageError
 from okx_wizard.core.regions import REGIONS, region
 from okx_wizard.core.secret import Credentials, Secret
@@ -35,6 +36,16 @@ __all__ = [
 StepCallback = Callable[[str, str, str], None]
 
 
+def utc_now() -> datetime:
+    """Now, in UTC: the one clock of the core (tests and faketime set it here)."""
+    return datetime.now(UTC)
+
+
+def age_days(since: datetime | None, now: datetime | None = None) -> int | None:
+    """Whole days since ``since``; None when unknown."""
+    return days_between(since, now or utc_now())
+
+
 def __getattr__(name: str) -> Any:
     """``StoredCredentials`` loads with the bot API, not with the wizard's first screen."""
     if name == "StoredCredentials":
@@ -55,6 +66,10 @@ class Workspace:
 
     def __repr__(self) -> str:
         return f"Workspace({self.ctx!r})"
+
+    def now(self) -> datetime:
+        """The core's clock (:func:`utc_now`)."""
+        return utc_now()
 
     # -- metadata -----------------------------------------------------------------------------
     @property

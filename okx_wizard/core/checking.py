@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from okx_wizard.core.context import age_days, utc_now
+from okx_wizard.core.context import days_between
 from okx_wizard.core.errors import StorageError, WizardError
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ class Workspace(Protocol):
 
     @property
     def meta(self) -> MetadataStore: ...
+
+    def now(self) -> datetime: ...
 
     def require(self, name: str) -> ProfileMeta: ...
 
@@ -163,7 +165,7 @@ async def verify_loaded(
         http=http,
     )
     limit = ws.ctx.max_age_days if max_age_days is None else max_age_days
-    report.key_age_days = age_days(meta.key_since)
+    report.key_age_days = days_between(meta.key_since, ws.now())
     if report.key_age_days is not None and report.key_age_days > limit:
         report.warn(
             "key-age",
@@ -181,7 +183,7 @@ async def verify_loaded(
 
 def record_checks(ws: Workspace, results: list[tuple[Loaded, Report]]) -> None:
     """Keep each check's outcome; erase previous keys that OKX no longer knows."""
-    now = utc_now()
+    now = ws.now()
     changed = []
     for item, report in results:
         meta = item.meta

@@ -1,10 +1,10 @@
-"""How one run talks to OKX and where it keeps things, and the one clock ("now")."""
+"""How one run talks to OKX and where it keeps things."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from okx_wizard.core.secret import Secret
@@ -31,14 +31,8 @@ class Context:
     max_age_days: int = DEFAULT_MAX_AGE_DAYS
 
 
-def utc_now() -> datetime:
-    """Now, in UTC (one place, so tests and faketime agree)."""
-    return datetime.now(UTC)
-
-
-def age_days(since: datetime | None, now: datetime | None = None) -> int | None:
-    """Whole days since ``since``; None when unknown."""
+def days_between(since: datetime | None, now: datetime) -> int | None:
+    """Whole days from ``since`` to ``now``; None when ``since`` is unknown."""
     if since is None:
         return None
-    delta = (now or utc_now()) - since
-    return max(0, delta.days)
+    return max(0, (now - since).days)
