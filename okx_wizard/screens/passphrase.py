@@ -29,7 +29,6 @@ METER_DELAY = 0.15
 class PassphraseScreen(StepScreen):
     """Step 4: choose the passphrase OKX's form asks for; it is masked unless revealed."""
 
-    STEP = 4
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+g", "generate", "Generate"),
         Binding("ctrl+y", "copy_passphrase", "Copy"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,15 +14,14 @@ from textual.widgets import Footer, Input, Label, Static
 from okx_wizard.core.errors import WizardError
 from okx_wizard.core.secret import Secret
 from okx_wizard.screens.base import Field
-
-if TYPE_CHECKING:
-    from okx_wizard.app import OkxWizardApp
+from okx_wizard.screens.protocol import HostedScreen
+from okx_wizard.widgets.plain import DataStatic, plain
 
 PLAINTEXT_CONSENT = "store my keys in plaintext"
 VAULT_MIN_LENGTH = 10
 
 
-class VaultScreen(ModalScreen[bool]):
+class VaultScreen(HostedScreen, ModalScreen[bool]):
     """No secure keyring here (typical over SSH): unlock or create the encrypted vault."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -38,11 +37,13 @@ class VaultScreen(ModalScreen[bool]):
         with Vertical(classes="dialog dialog-wide"):
             yield Static("No secure keyring on this machine", classes="dialog-title")
             with VerticalScroll(classes="dialog-scroll"):
-                yield Static(
-                    f"{self.reason}. okx-wizard never writes a secret in plaintext silently: "
-                    "it keeps keys in an encrypted vault file (memory-hard key derivation, "
-                    "authenticated encryption), unlocked by a password you choose. Scripts "
-                    "pass it in OKX_WIZARD_VAULT_PASSWORD.",
+                yield DataStatic(
+                    plain(
+                        f"{self.reason}. okx-wizard never writes a secret in plaintext silently: "
+                        "it keeps keys in an encrypted vault file (memory-hard key derivation, "
+                        "authenticated encryption), unlocked by a password you choose. Scripts "
+                        "pass it in OKX_WIZARD_VAULT_PASSWORD."
+                    ),
                     classes="dialog-text",
                 )
                 yield Label("Vault password:")
@@ -51,7 +52,7 @@ class VaultScreen(ModalScreen[bool]):
                 yield Field(password=True, id="vault-confirm")
                 yield Label(f'Or type "{PLAINTEXT_CONSENT}" (not recommended: no encryption):')
                 yield Field(id="plaintext-consent")
-            yield Static("", id="vault-problem", classes="field-check")
+            yield DataStatic(id="vault-problem", classes="field-check")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -59,13 +60,6 @@ class VaultScreen(ModalScreen[bool]):
             self.query_one("#vault-confirm", Input).display = False
             self.query_one("#confirm-label", Label).display = False
         self.query_one("#vault-password", Input).focus()
-
-    @property
-    def wizard(self) -> OkxWizardApp:
-        from okx_wizard.app import OkxWizardApp
-
-        assert isinstance(self.app, OkxWizardApp)
-        return self.app
 
     def action_reveal(self) -> None:
         for selector in ("#vault-password", "#vault-confirm"):
@@ -124,7 +118,7 @@ class VaultScreen(ModalScreen[bool]):
         self.app.call_from_thread(self._close)
 
     def _say(self, text: str) -> None:
-        self.query_one("#vault-problem", Static).update(text)
+        self.query_one("#vault-problem", DataStatic).update(plain(text))
 
     def _close(self) -> None:
         for field in self.query(Input):
