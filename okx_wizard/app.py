@@ -118,7 +118,9 @@ class OkxWizardApp(App[int]):
         try:
             backend = self.workspace.backend_status()
         except WizardError as exc:
-            self.call_from_thread(self.notify, exc.message, severity="error")
+            from okx_wizard.widgets.plain import visible
+
+            self.call_from_thread(self.notify, visible(exc.message), severity="error", markup=False)
             return
         if not backend.secure:
             self.call_from_thread(self._ask_vault, backend.reason)

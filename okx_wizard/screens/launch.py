@@ -12,7 +12,7 @@ from okx_wizard.core.errors import WizardError
 from okx_wizard.core.wizard_state import WizardState
 from okx_wizard.screens import steps
 from okx_wizard.screens.protocol import HostedScreen
-from okx_wizard.widgets.plain import DataStatic, plain
+from okx_wizard.widgets.plain import DataStatic, plain, visible
 
 if TYPE_CHECKING:
     from okx_wizard.core.metadata import ProfileMeta
@@ -123,7 +123,9 @@ class LaunchScreen(HostedScreen, Screen[None]):
         try:
             found = self.wizard.workspace.pending(name)
         except WizardError as exc:
-            self.app.call_from_thread(self.app.notify, exc.message, severity="error")
+            self.app.call_from_thread(
+                self.app.notify, visible(exc.message), severity="error", markup=False
+            )
             self.app.call_from_thread(fallback)
             return
         if found is None:
@@ -157,4 +159,6 @@ class LaunchScreen(HostedScreen, Screen[None]):
         try:
             self.wizard.workspace.discard_pending(name)
         except WizardError as exc:
-            self.app.call_from_thread(self.app.notify, exc.message, severity="error")
+            self.app.call_from_thread(
+                self.app.notify, visible(exc.message), severity="error", markup=False
+            )

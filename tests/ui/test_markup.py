@@ -279,3 +279,19 @@ async def test_what_the_user_types_is_shown_as_data(
         form = str(app.screen.query_one("#form-values", Static).render())
         assert state.ip_text in form
         assert_shown_as_data(app, literals=LITERALS[:2])
+
+
+async def test_a_storage_error_notification_is_data(
+    make_app: Callable[..., OkxWizardApp], workspace: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def backend_status() -> Any:
+        raise WizardError("storage", HOSTILE, HOSTILE)
+
+    monkeypatch.setattr(workspace, "backend_status", backend_status)
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        app.probe_storage()
+        await settle(pilot, 0.2)
+        assert len(app._notifications) == 1
+        assert_shown_as_data(app, literals=(LITERALS[0], "[2J"))
