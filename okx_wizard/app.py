@@ -19,6 +19,7 @@ from textual.screen import Screen
 from okx_wizard.core.errors import WizardError
 from okx_wizard.core.wizard_state import WizardState
 from okx_wizard.screens import steps
+from okx_wizard.widgets.plain import visible
 
 if TYPE_CHECKING:
     from okx_wizard.core.api import Workspace
@@ -118,8 +119,6 @@ class OkxWizardApp(App[int]):
         try:
             backend = self.workspace.backend_status()
         except WizardError as exc:
-            from okx_wizard.widgets.plain import visible
-
             self.call_from_thread(self.notify, visible(exc.message), severity="error", markup=False)
             return
         if not backend.secure:

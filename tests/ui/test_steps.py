@@ -130,7 +130,8 @@ async def test_a_version_1_draft_resumes_on_the_step_it_was_saved_at(make_app, w
         await settle(pilot, 0.2)
         assert screen_name(app) == "PermissionsScreen"
         assert app.state.step == "permissions"
-        assert "Step 4/8: Permissions and IP binding" in text_of(app, ".step-bar")
+        number, total = steps.position("setup", "permissions")
+        assert f"Step {number}/{total}: Permissions and IP binding" in text_of(app, ".step-bar")
 
 
 async def test_a_version_1_draft_with_a_pending_key_resumes_at_capture(make_app, workspace) -> None:
@@ -144,3 +145,32 @@ async def test_a_version_1_draft_with_a_pending_key_resumes_at_capture(make_app,
         await settle(pilot, 0.2)
         assert screen_name(app) == "CaptureScreen"
         assert app.state.captured_api_key == key.api_key
+
+
+async def test_enter_and_escape_walk_the_registry_in_order(make_app) -> None:
+    """Every setup step up to the capture, forward by Enter and back by Escape, numbered."""
+    key = SAMPLE["good"]
+    state = WizardState(
+        profile="bot",
+        checklist={"2fa": True, "official_site": True},
+        sub_account_name="trading2025",
+        ip_text="203.0.113.7",
+        passphrase=Secret(key.passphrase),
+        passphrase_confirm=Secret(key.passphrase),
+    )
+    names = [step.name for step in steps.STEPS]
+    walk = names[: names.index(steps.CAPTURE) + 1]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.start_wizard(state)
+        await settle(pilot, 0.2)
+        for number, name in enumerate(walk, 1):
+            assert screen_name(app) == steps.step_named(name).screen
+            title = steps.step_named(name).title
+            assert f"Step {number}/{len(names)}: {title}" in text_of(app, ".step-bar")
+            if name != walk[-1]:
+                await press(pilot, "enter")
+        for name in reversed(walk[:-1]):
+            await press(pilot, "escape")
+            assert screen_name(app) == steps.step_named(name).screen
