@@ -127,7 +127,7 @@ class OkxWizardApp(App[int]):
     def _ask_vault(self, reason: str) -> None:
         from okx_wizard.screens.vault import VaultScreen
 
-        self.push_screen(VaultScreen(reason, unlock=bool(self.profile_names)))
+        self.push_screen(VaultScreen(reason))
 
     # -- the step sequence -----------------------------------------------------------------------
     def start_wizard(self, state: WizardState, step: str | None = None) -> None:

@@ -75,7 +75,7 @@ class LaunchScreen(HostedScreen, Screen[None]):
             from okx_wizard.screens.vault import VaultScreen
 
             self.app.push_screen(
-                VaultScreen(self._vault_reason, unlock=bool(profiles)),
+                VaultScreen(self._vault_reason),
                 lambda _ok: self._begin(profiles, drafts),
             )
         else:
