@@ -74,6 +74,7 @@ class OkxWizardApp(App[int]):
         self.profile_metas: dict[str, ProfileMeta] = {}
         self._draft_name = ""
         self._home_below = False
+        self._deferred_vault: str | None = None
 
     def on_ready(self) -> None:
         """The first frame is on screen: run the hook given by the entry point (signals)."""
@@ -125,9 +126,25 @@ class OkxWizardApp(App[int]):
             self.call_from_thread(self._ask_vault, backend.reason)
 
     def _ask_vault(self, reason: str) -> None:
-        from okx_wizard.screens.vault import VaultScreen
+        from okx_wizard.screens.vault import VaultScreen, vault_file_exists
 
+        if (
+            self.simulator
+            and not vault_file_exists(self)
+            and steps.comes_before(self.state.step or steps.first(self.state.mode), steps.CAPTURE)
+        ):
+            self.defer_vault(reason)
+            return
         self.push_screen(VaultScreen(reason))
+
+    def defer_vault(self, reason: str) -> None:
+        """Ask for the vault only when a key is about to be captured (the simulator's first run).
+
+        Someone trying the tool with ``--simulator`` meets the wizard first, not a password
+        demand; nothing is stored before the capture step, and from there on only in the store
+        the user chose (the vault, or plaintext with typed consent), as for a real key.
+        """
+        self._deferred_vault = reason
 
     # -- the step sequence -----------------------------------------------------------------------
     def start_wizard(self, state: WizardState, step: str | None = None) -> None:
@@ -151,6 +168,12 @@ class OkxWizardApp(App[int]):
 
     def show_step(self, name: str) -> None:
         """Replace the current step with the step ``name``; the draft is saved on the way."""
+        if name == steps.CAPTURE and self._deferred_vault is not None:
+            from okx_wizard.screens.vault import VaultScreen
+
+            reason, self._deferred_vault = self._deferred_vault, None
+            self.push_screen(VaultScreen(reason), lambda _opened: self.show_step(name))
+            return
         self.state.step = steps.step_named(name).name
         self.save_draft()
         self.switch_screen(step_screen(name))

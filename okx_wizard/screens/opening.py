@@ -34,7 +34,14 @@ def opening_screen(app: WizardHost) -> Screen[None]:
     except WizardError as exc:
         return _launch_screen(failure=exc.message)
     vault_reason, probe = _storage(app)
-    if vault_reason is not None or _asks_first(app, profiles, drafts):
+    asks_first = _asks_first(app, profiles, drafts)
+    if vault_reason is not None and not asks_first and app.simulator:
+        from okx_wizard.screens.vault import vault_file_exists
+
+        if not vault_file_exists(app):  # sample keys: the wizard first, the vault at capture
+            app.defer_vault(vault_reason)
+            vault_reason = None
+    if vault_reason is not None or asks_first:
         return _launch_screen(profiles, drafts, vault_reason=vault_reason, probe=probe)
     app.remember_profiles(profiles)
     screen = app.first_step_screen(WizardState(profile=app.launch_profile or ""))

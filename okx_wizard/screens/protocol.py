@@ -82,6 +82,10 @@ class WizardHost(Protocol):
         """Look for a secure keyring in the background; ask for a vault when there is none."""
         ...
 
+    def defer_vault(self, reason: str) -> None:
+        """Ask for the vault only when a key is about to be captured (simulator's first run)."""
+        ...
+
     def copy_text(self, text: str, *, what: str, secret: bool = False) -> None:
         """Copy ``text`` to the clipboard (OSC 52 and locally) and say so."""
         ...

@@ -106,6 +106,12 @@ def is_past_first(mode: str, name: str) -> bool:
     return name in _names(mode) and name != first(mode)
 
 
+def comes_before(name: str, other: str) -> bool:
+    """True when the step ``name`` comes before the step ``other`` in the table."""
+    order = [step.name for step in STEPS]
+    return order.index(step_named(name).name) < order.index(step_named(other).name)
+
+
 def _in_mode(mode: str, name: str) -> str:
     """``name`` if it is a step of ``mode``, else the first step of ``mode`` at or after it."""
     names = _names(mode)

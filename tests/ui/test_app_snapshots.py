@@ -183,8 +183,9 @@ def test_resume_modal(snap, workspace) -> None:
 
 
 def test_vault_modal(snap, monkeypatch) -> None:
+    """The simulator's first run with no keyring asks for the vault before the capture."""
     monkeypatch.delenv("OKX_WIZARD_VAULT_PASSWORD")
-    assert snap()
+    assert snap(at_step("passphrase", answered()), press=("enter",))
 
 
 def test_remove_modal(snap, workspace) -> None:
