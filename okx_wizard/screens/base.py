@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, TypeVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -15,7 +16,7 @@ from okx_wizard.core.wizard_state import WizardState
 from okx_wizard.screens import steps
 from okx_wizard.screens.protocol import HostedScreen
 from okx_wizard.widgets.checked_input import CheckedInput
-from okx_wizard.widgets.plain import DataStatic, plain
+from okx_wizard.widgets.plain import DataStatic, plain, without_controls
 
 W = TypeVar("W", bound=Widget)
 
@@ -35,6 +36,18 @@ class Field(Input):
     """An Input whose Enter shows as "Next" in the footer (the screen decides what it does)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Next")]
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """A terminal paste's first line, without control characters (no escape code shown)."""
+        event.stop()
+        event.prevent_default()
+        lines = without_controls(event.text).splitlines()
+        if not lines or not lines[0]:
+            return
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(lines[0])
+        else:
+            self.replace(lines[0], *self.selection)
 
 
 class CheckedField(CheckedInput):

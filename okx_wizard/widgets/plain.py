@@ -21,6 +21,15 @@ _VISIBLE: dict[int, str] = {
 }
 
 
+# For what goes into a field (a paste): control characters dropped, line breaks kept to split on.
+_DROPPED: dict[int, None] = {code: None for code in _VISIBLE if code != 0x0D}
+
+
+def without_controls(text: str) -> str:
+    """``text`` without control characters (newlines kept): for a paste into a field."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_DROPPED)
+
+
 def visible(text: str) -> str:
     """``text`` with every control character but tab and newline replaced by a visible one."""
     return text.translate(_VISIBLE)

@@ -26,7 +26,7 @@ from okx_wizard.core.secret import Credentials, Secret
 from okx_wizard.core.simulator import SAMPLE
 from okx_wizard.core.wizard_state import WizardState
 from okx_wizard.widgets.plain import DataStatic, plain
-from tests.ui.conftest import SIZE, press, settle
+from tests.ui.conftest import SIZE, paste, press, settle
 
 HOSTILE = (
     '[link="https://evil.example"]EVILLINK[/link] [b red on yellow]EVILSTYLE '
@@ -295,3 +295,22 @@ async def test_a_storage_error_notification_is_data(
         await settle(pilot, 0.2)
         assert len(app._notifications) == 1
         assert_shown_as_data(app, literals=(LITERALS[0], "[2J"))
+
+
+async def test_a_paste_brings_no_control_character_into_a_field(
+    make_app: Callable[..., OkxWizardApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_at(pilot, "permissions", captured_state(ip_text=""))
+        ips = app.screen.query_one("#ips", Input)
+        assert app.focused is ips
+        await paste(pilot, "203.0.113.7\x1b[2J\x07 [/bold]\r\nsecond line")
+        assert ips.value == "203.0.113.7[2J [/bold]"
+        assert_shown_as_data(app, literals=("[2J", "[/bold]"))
+        await press(pilot, "tab")
+        name = app.screen.query_one("#key-label", Input)
+        assert app.focused is name
+        await paste(pilot, "\x1b]52;c;aGk=\x07x")
+        assert "\x1b" not in name.value and "\x07" not in name.value
+        assert_shown_as_data(app, literals=())
