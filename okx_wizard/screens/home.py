@@ -14,9 +14,10 @@ from okx_wizard.core.api import age_days
 from okx_wizard.core.errors import WizardError
 from okx_wizard.core.models import Report
 from okx_wizard.core.wizard_state import WizardState
+from okx_wizard.screens.protocol import HostedScreen
+from okx_wizard.widgets.plain import DataStatic, plain, plain_cell
 
 if TYPE_CHECKING:
-    from okx_wizard.app import OkxWizardApp
     from okx_wizard.core.metadata import ProfileMeta
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -53,7 +54,7 @@ def report_text(report: Report) -> str:
     return "\n".join(lines)
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(HostedScreen, Screen[None]):
     """The profiles of this realm (real or simulator) and what can be done with them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -63,13 +64,6 @@ class HomeScreen(Screen[None]):
         Binding("d", "remove", "Remove"),
         Binding("escape", "app.quit", "Quit", show=False),
     ]
-
-    @property
-    def wizard(self) -> OkxWizardApp:
-        from okx_wizard.app import OkxWizardApp
-
-        assert isinstance(self.app, OkxWizardApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         sim = " · SIMULATOR profiles" if self.wizard.simulator else ""
@@ -81,7 +75,7 @@ class HomeScreen(Screen[None]):
             id="home-help",
             classes="hint",
         )
-        yield Static("", id="home-detail", classes="detail")
+        yield DataStatic(id="home-detail", classes="detail")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -96,15 +90,15 @@ class HomeScreen(Screen[None]):
         table.clear()
         for meta in sorted(profiles, key=lambda m: m.name):
             age = age_days(meta.key_since)
-            table.add_row(
+            cells = (
                 meta.name,
                 meta.region,
                 "demo" if meta.demo else "live",
                 meta.api_key_hint or "-",
                 "-" if age is None else f"{age} d",
                 last_check_text(meta.last_check),
-                key=meta.name,
             )
+            table.add_row(*map(plain_cell, cells), key=meta.name)
 
     def reload(self, *, clear: bool = False) -> None:
         """Read the profiles again (after a setup, rotation or removal)."""
@@ -122,14 +116,13 @@ class HomeScreen(Screen[None]):
         self.app.call_from_thread(self._loaded, profiles)
 
     def _loaded(self, profiles: list[ProfileMeta]) -> None:
-        self.wizard.profile_names = {p.name for p in profiles}
-        self.wizard.profile_metas = {p.name: p for p in profiles}
+        self.wizard.remember_profiles(profiles)
         self.fill(profiles)
         if not profiles:
             self._detail("No profiles left: press n to set one up.")
 
     def _detail(self, text: str) -> None:
-        self.query_one("#home-detail", Static).update(text)
+        self.query_one("#home-detail", DataStatic).update(plain(text))
 
     def selected(self) -> ProfileMeta | None:
         table = self.query_one("#profiles", DataTable)
@@ -154,7 +147,7 @@ class HomeScreen(Screen[None]):
         if meta is None:
             return
         table = self.query_one("#profiles", DataTable)
-        table.update_cell(meta.name, "check", "… checking")
+        table.update_cell(meta.name, "check", plain_cell("… checking"))
         self._detail(f"… Checking {meta.name}")
         self._check(meta.name)
 

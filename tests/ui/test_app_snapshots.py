@@ -63,9 +63,9 @@ async def wait_for_report(pilot: Pilot[Any]) -> None:
 
 
 def at_step(
-    step: int, state: WizardState, then: Callable[[Pilot[Any]], Awaitable[None]] | None = None
+    step: str, state: WizardState, then: Callable[[Pilot[Any]], Awaitable[None]] | None = None
 ) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    """A ``run_before`` that opens ``step`` with ``state``, as Back/Next would."""
+    """A ``run_before`` that opens the step named ``step`` with ``state``, as Back/Next would."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         app = pilot.app
@@ -113,42 +113,42 @@ def test_step0_start(snap) -> None:
 
 
 def test_step1_before_you_start(snap) -> None:
-    assert snap(at_step(1, answered()))
+    assert snap(at_step("before_you_start", answered()))
 
 
 def test_step2_sub_account(snap) -> None:
-    assert snap(at_step(2, answered()))
+    assert snap(at_step("sub_account", answered()))
 
 
 def test_step2_main_account_warning(snap) -> None:
-    assert snap(at_step(2, answered(sub_account=False)))
+    assert snap(at_step("sub_account", answered(sub_account=False)))
 
 
 def test_step3_permissions(snap) -> None:
-    assert snap(at_step(3, answered()))
+    assert snap(at_step("permissions", answered()))
 
 
 def test_step3_permissions_no_ip_and_withdraw(snap) -> None:
-    assert snap(at_step(3, answered(ip_text="", withdraw=True)))
+    assert snap(at_step("permissions", answered(ip_text="", withdraw=True)))
 
 
 def test_step4_passphrase(snap) -> None:
-    assert snap(at_step(4, answered()))
+    assert snap(at_step("passphrase", answered()))
 
 
 def test_step5_capture(snap) -> None:
     async def fill(pilot: Pilot[Any]) -> None:
         await paste(pilot, SAMPLE["good"].api_key)
 
-    assert snap(at_step(5, answered(), fill))
+    assert snap(at_step("capture", answered(), fill))
 
 
 def test_step6_test_connection_ok(snap) -> None:
-    assert snap(at_step(6, captured(), wait_for_report))
+    assert snap(at_step("test_connection", captured(), wait_for_report))
 
 
 def test_step6_test_connection_wrong_secret(snap) -> None:
-    assert snap(at_step(6, captured(secret="0" * 32), wait_for_report))
+    assert snap(at_step("test_connection", captured(secret="0" * 32), wait_for_report))
 
 
 def test_step7_saved(snap) -> None:
@@ -157,7 +157,7 @@ def test_step7_saved(snap) -> None:
         await press(pilot, "enter")
         await settle(pilot, 0.3)
 
-    assert snap(at_step(6, captured(), save))
+    assert snap(at_step("test_connection", captured(), save))
 
 
 def test_home(snap, workspace) -> None:
@@ -170,21 +170,22 @@ def test_quit_modal(snap) -> None:
         await paste(pilot, SAMPLE["good"].api_key)
         await press(pilot, "ctrl+q")
 
-    assert snap(at_step(5, answered(), quit_))
+    assert snap(at_step("capture", answered(), quit_))
 
 
 def test_resume_modal(snap, workspace) -> None:
     key = SAMPLE["good"]
     state = captured()
-    state.step = 5
+    state.step = "capture"
     creds = Credentials(key.api_key, Secret(key.secret_key), Secret(key.passphrase))
     workspace.save_pending("bot", creds, state.to_draft())
     assert snap()
 
 
 def test_vault_modal(snap, monkeypatch) -> None:
+    """The simulator's first run with no keyring asks for the vault before the capture."""
     monkeypatch.delenv("OKX_WIZARD_VAULT_PASSWORD")
-    assert snap()
+    assert snap(at_step("passphrase", answered()), press=("enter",))
 
 
 def test_remove_modal(snap, workspace) -> None:
