@@ -45,13 +45,9 @@ def last_check_text(last: dict[str, Any] | None) -> str:
 
 def report_text(report: Report) -> str:
     """A check's outcome in a few lines for the panel under the table."""
-    if report.error is not None:
-        code = f" (OKX {report.error.okx_code})" if report.error.okx_code else ""
-        head = f"✗ {report.profile}: {report.error.kind}{code} — {report.error.message}"
-    else:
-        head = f"✓ {report.profile}: the key works."
-    lines = [head] + [f"! {w.code}: {w.message}" for w in report.warnings]
-    return "\n".join(lines)
+    from okx_wizard.core.report_text import report_lines
+
+    return "\n".join(report_lines(report, brief=True))
 
 
 class HomeScreen(HostedScreen, Screen[None]):
