@@ -9,9 +9,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from okx_wizard.core.clock import utc_now
 from okx_wizard.core.errors import StorageError, UsageError, WizardError
 from okx_wizard.core.regions import REGIONS, region
 from okx_wizard.core.secret import Credentials, Secret
@@ -36,11 +37,6 @@ class Context:
     prompt_password: Callable[[str], Secret] | None = None
     timeout: float = 15.0
     max_age_days: int = DEFAULT_MAX_AGE_DAYS
-
-
-def utc_now() -> datetime:
-    """Now, in UTC (one place, so tests and faketime agree)."""
-    return datetime.now(UTC)
 
 
 def age_days(since: datetime | None, now: datetime | None = None) -> int | None:

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
+from okx_wizard.core.clock import utc_now
 from okx_wizard.core.errors import StorageError
 from okx_wizard.core.fsutil import atomic_write, ensure_private_dir, file_lock
 from okx_wizard.core.regions import REGION_CODES
@@ -32,11 +33,6 @@ APP_NAME = "okx-wizard"
 
 StorageKind = Literal["keyring", "vault", "plaintext"]
 STORAGE_KINDS: tuple[str, ...] = get_args(StorageKind)
-
-
-def utc_now() -> datetime:
-    """The current time, UTC-aware: every time in the metadata is UTC."""
-    return datetime.now(UTC)
 
 
 def default_metadata_path(*, simulator: bool = False) -> Path:

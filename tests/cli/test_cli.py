@@ -476,7 +476,7 @@ def test_simulator_hosts_start_on_first_use_and_stop(isolated_home: dict[str, st
     workspace = Workspace(Context(simulator=True, hosts=hosts))
     assert hosts._simulator is None
     workspace.warm_up()  # what the capture step does while the user is on OKX's site
-    assert sorted(hosts) == ["eea", "global", "us"]
+    assert sorted(hosts) == ["eea", "global", "tr", "us"]
     url = workspace.endpoint("eea", demo=False).base_url
     assert url == hosts["eea"] and url.startswith("http://127.0.0.1:")
     with urllib.request.urlopen(f"{url}/api/v5/public/time", timeout=5) as answer:
