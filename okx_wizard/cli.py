@@ -59,7 +59,7 @@ def _profile_name(name: str) -> str:
     return validate_profile_name(name)
 
 
-def _prompt_password(purpose: str) -> Secret:
+def _prompt_password(purpose: str, *, new: bool = False) -> Secret:
     """Ask for the vault password on the terminal (never on stdin, which may carry secrets)."""
     import getpass
 

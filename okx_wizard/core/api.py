@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # models load with the first check, not with the wizard's fir
     from okx_wizard.core.metadata import MetadataStore, ProfileMeta
     from okx_wizard.core.models import Endpoint, Intentions, Report
     from okx_wizard.core.secret_store import BackendStatus, SecretStore
+    from okx_wizard.core.vault_password import PasswordPrompt
 
 StepCallback = Callable[[str, str, str], None]
 DEFAULT_MAX_AGE_DAYS = 90
@@ -34,7 +35,7 @@ class Context:
     hosts: Mapping[str, str] | None = None
     allow_insecure: bool = False
     vault_password: Secret | None = None
-    prompt_password: Callable[[str], Secret] | None = None
+    prompt_password: PasswordPrompt | None = None
     timeout: float = 15.0
     max_age_days: int = DEFAULT_MAX_AGE_DAYS
 

@@ -153,6 +153,25 @@ async def test_eea_key_on_the_global_host_is_detected(sim: Simulator) -> None:
     assert steps.final["balance"] == "ok"
 
 
+async def test_tr_key_on_the_global_host_is_found_on_tr(sim: Simulator) -> None:
+    key = replace(SAMPLE["good"], api_key=str(uuid.uuid4()), region="tr")
+    sim.add_key(key)
+    report = await check(sim, key)
+    assert report.error is not None
+    assert (report.error.kind, report.error.okx_code) == ("region", "50119")
+    assert report.error.cause.startswith("This key belongs to the TR site (tr.okx.com)")
+    assert report.error.fix == "Set the profile's region to tr (--region tr)."
+    assert report.suggested_endpoint == Endpoint("tr", False, sim.url("tr"))
+
+
+async def test_us_trading_key_in_spot_mode_is_as_planned(sim: Simulator) -> None:
+    key = replace(SAMPLE["good"], api_key=str(uuid.uuid4()), region="us", acct_lv="1")
+    sim.add_key(key)
+    report = await check(sim, key, region="us")
+    assert report.ok, report.error
+    assert report.warnings == []
+
+
 async def test_region_detection_is_off_for_an_explicit_base_url(sim: Simulator) -> None:
     eea = SAMPLE["eea"]
     endpoint = Endpoint("global", False, sim.url("global"), explicit_base_url=True)

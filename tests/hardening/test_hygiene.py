@@ -36,7 +36,7 @@ from okx_wizard.core.models import Intentions
 from okx_wizard.core.secret import Credentials, Secret
 from okx_wizard.core.simulator import Fault, SimKey, Simulator
 from okx_wizard.core.validation import parse_stdin_credentials
-from okx_wizard.core.vault import KdfParams, VaultKeyring
+from okx_wizard.core.vault import CHEAPEST_KDF, VaultKeyring
 from tests.hardening.conftest import HomeFactory, Record
 from tests.hardening.faulty_keyring import FaultyKeyring
 from tests.hardening.support import (
@@ -313,7 +313,7 @@ def test_every_rewrite_is_atomic_and_fsynced(
     store = MetadataStore(tmp_path / "cfg" / "profiles.toml")
     store.save(ProfileMeta(name="bot", api_key_hint="55b2…e9a8"))
     store.save_draft("next", {"step": "capture"})
-    vault = VaultKeyring(tmp_path / "data" / "vault.bin", Secret("pw"), kdf=KdfParams(1, 1024, 1))
+    vault = VaultKeyring(tmp_path / "data" / "vault.bin", Secret("pw"), kdf=CHEAPEST_KDF)
     vault.set_password("svc", "bot:active", "value")
     vault.delete_password("svc", "bot:active")
     writes = [e for e in events if e[0].startswith("open")]

@@ -9,7 +9,7 @@ import ccxt
 import pytest
 
 from okx_wizard.core.simulator import SAMPLE, SimKey, Simulator
-from tests.sim.conftest import variant
+from tests.sim.support import variant
 
 CURRENCIES = "/api/v5/asset/currencies"
 INSTRUMENTS = "/api/v5/public/instruments"

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from okx_wizard.core.simulator import SAMPLE, ManualClock, Simulator
-from tests.sim.conftest import answer, call
+from tests.sim.support import answer, call
 
 TIME, CONFIG = "/api/v5/public/time", "/api/v5/account/config"
 ORDER = "/api/v5/trade/order"

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from okx_wizard.core.simulator import SAMPLE, ManualClock, SimKey, Simulator
-from tests.sim.conftest import answer, call, variant
+from tests.sim.support import answer, call, variant
 
 LIST, CREATE_SUB = "/api/v5/users/subaccount/list", "/api/v5/users/subaccount/create-subaccount"
 APIKEY, MODIFY = "/api/v5/users/subaccount/apikey", "/api/v5/users/subaccount/modify-apikey"

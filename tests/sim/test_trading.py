@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from okx_wizard.core.simulator import SAMPLE, Simulator
-from tests.sim.conftest import answer, call, variant
+from tests.sim.support import answer, call, variant
 
 ORDER, BATCH = "/api/v5/trade/order", "/api/v5/trade/batch-orders"
 CANCEL, CANCEL_BATCH = "/api/v5/trade/cancel-order", "/api/v5/trade/cancel-batch-orders"

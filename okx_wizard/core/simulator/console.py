@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-import signal
 import sys
 import threading
 from collections.abc import Sequence
@@ -34,6 +32,9 @@ def describe(sim: Simulator) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve the simulator with the sample keys until Ctrl+C or SIGTERM."""
+    import argparse  # only here: importing the package (tests, the CLI) needs neither
+    import signal
+
     parser = argparse.ArgumentParser(prog="python -m okx_wizard.core.simulator")
     parser.add_argument("--port-base", type=int, default=0, help="first port (0: free ports)")
     parser.add_argument("--latency-ms", type=float, default=0)

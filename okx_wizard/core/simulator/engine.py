@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -182,8 +181,3 @@ class Simulator:
     ) -> tuple[int, dict[str, Any]]:
         """HTTP status and JSON body OKX would answer to this request (faults aside)."""
         return routing.handle(self, method, raw_path, region, headers, body)
-
-    def snapshot_keys(self) -> list[SimKey]:
-        """Copies of every key the simulator holds now (created by API ones included)."""
-        with self.state.lock:
-            return [copy.deepcopy(key) for key in self.state.keys.values()]

@@ -104,23 +104,30 @@ def find_instrument(inst_id: str, now_ms: int) -> dict[str, str] | None:
     return next((row for row in instruments(now_ms) if row["instId"] == inst_id), None)
 
 
-def list_instruments(query: dict[str, str], now_ms: int) -> list[dict[str, str]]:
-    """GET /api/v5/public/instruments: ``instType`` required, OPTION also ``uly``/``instFamily``."""
+def _of_type(
+    query: dict[str, str], now_ms: int, *, option_family: bool = False
+) -> list[dict[str, str]]:
+    """The instruments of the required ``instType`` (and ``instFamily`` / ``uly``, if given;
+    ``option_family``: required for OPTION)."""
     inst_type = query.get("instType", "")
     if not inst_type:
         raise OkxError("50014", "instType")
     if inst_type not in INST_TYPES:
         raise OkxError("51000", "instType")
     family = query.get("instFamily") or query.get("uly", "")
-    if inst_type == "OPTION" and not family:
+    if option_family and inst_type == "OPTION" and not family:
         raise OkxError("50015", "uly", "instFamily")
-    wanted = query.get("instId", "")
     return [
         row for row in instruments(now_ms)
-        if row["instType"] == inst_type
-        and (not family or row["instFamily"] == family)
-        and (not wanted or row["instId"] == wanted)
+        if row["instType"] == inst_type and (not family or row["instFamily"] == family)
     ]  # fmt: skip
+
+
+def list_instruments(query: dict[str, str], now_ms: int) -> list[dict[str, str]]:
+    """GET /api/v5/public/instruments: ``instType`` required, OPTION also ``uly``/``instFamily``."""
+    wanted = query.get("instId", "")
+    rows = _of_type(query, now_ms, option_family=True)
+    return [row for row in rows if not wanted or row["instId"] == wanted]
 
 
 def last_price(inst_id: str) -> Decimal:
@@ -158,17 +165,8 @@ def get_ticker(query: dict[str, str], now_ms: int) -> list[dict[str, str]]:
 
 
 def get_tickers(query: dict[str, str], now_ms: int) -> list[dict[str, str]]:
-    """GET /api/v5/market/tickers: ``instType`` required (SPOT, SWAP, FUTURES, OPTION)."""
-    inst_type = query.get("instType", "")
-    if not inst_type:
-        raise OkxError("50014", "instType")
-    if inst_type not in INST_TYPES:
-        raise OkxError("51000", "instType")
-    family = query.get("instFamily") or query.get("uly", "")
-    return [
-        ticker(row, now_ms) for row in instruments(now_ms)
-        if row["instType"] == inst_type and (not family or row["instFamily"] == family)
-    ]  # fmt: skip
+    """GET /api/v5/market/tickers: ``instType`` required (``uly`` / ``instFamily`` filter)."""
+    return [ticker(row, now_ms) for row in _of_type(query, now_ms)]
 
 
 def currencies(query: dict[str, str]) -> list[dict[str, Any]]:

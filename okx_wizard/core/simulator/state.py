@@ -85,13 +85,15 @@ class SimState:
 
 @dataclass
 class Call:
-    """One request as a handler sees it: the state, the caller's key (None: public) and input."""
+    """One request as a handler sees it: the state, the caller's key (None: public), its input
+    and OKX's server time when it arrived (``server_ms``)."""
 
     state: SimState
     key: SimKey | None
     region: str
     demo: bool
     query: dict[str, str]
+    server_ms: int = 0
     body: Any = None
 
     @property
