@@ -29,9 +29,13 @@ if TYPE_CHECKING:
     from okx_wizard.core.admin import Admin
     from okx_wizard.core.api import Workspace
     from okx_wizard.core.audit import AuditedKey, AuditResult
-    from okx_wizard.core.hands_free import KeyResult
+    from okx_wizard.core.hands_free import HandsFree, KeyResult
 
 STDIN_LIMIT = 1024 * 1024
+FIX_MODES_HELP = (
+    "set the account and position mode the plan expects with the new key, where OKX reports "
+    "others (OKX allows it only with no open positions or orders)"
+)
 
 
 def _now() -> datetime:
@@ -149,7 +153,9 @@ def _print_result(result: KeyResult, json_output: bool) -> int:
         gone = "deleted on OKX and refused there" if result.old_key_refused else "NOT deleted"
         print(_printable(f"  old key {result.old_key_hint}: {gone}"))
     keys = ", ".join(result.keys_on_okx) or "none"
-    print(_printable(f"  keys of this profile on OKX now: {keys} (sub-account {result.sub_account})"))
+    print(
+        _printable(f"  keys of this profile on OKX now: {keys} (sub-account {result.sub_account})")
+    )
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
@@ -169,7 +175,7 @@ def cmd_create(ws: Workspace, args: argparse.Namespace) -> int:
         raise _usage(f"profile {name!r} exists: use `okx-wizard rotate {name} --auto`")
     admin = _admin(ws, args)
 
-    async def job(hands: Any) -> KeyResult:
+    async def job(hands: HandsFree) -> KeyResult:
         return await hands.create(
             name,
             sub_account=sub,
@@ -178,6 +184,7 @@ def cmd_create(ws: Workspace, args: argparse.Namespace) -> int:
             ips=ips,
             label=label,
             now=_now(),
+            fix_modes=args.fix_modes,
         )
 
     with _signals_deferred():
@@ -190,8 +197,8 @@ def cmd_rotate_auto(ws: Workspace, args: argparse.Namespace) -> int:
     ws.require(name)
     admin = _admin(ws, args)
 
-    async def job(hands: Any) -> KeyResult:
-        return await hands.rotate(name, now=_now())
+    async def job(hands: HandsFree) -> KeyResult:
+        return await hands.rotate(name, now=_now(), fix_modes=args.fix_modes)
 
     with _signals_deferred():
         result = _run_async(_with_api(ws, admin, job, _progress(args.json)))
@@ -206,7 +213,7 @@ def cmd_rebind(ws: Workspace, args: argparse.Namespace) -> int:
     ws.require(name)
     admin = _admin(ws, args)
 
-    async def job(hands: Any) -> KeyResult:
+    async def job(hands: HandsFree) -> KeyResult:
         return await hands.rebind(name, ips)
 
     with _signals_deferred():
@@ -260,7 +267,7 @@ def cmd_audit(ws: Workspace, args: argparse.Namespace) -> int:
     confirm = _confirm_delete(args) if args.delete_orphans else None
     admin = _admin(ws, args)
 
-    async def job(hands: Any) -> AuditResult:
+    async def job(hands: HandsFree) -> AuditResult:
         result = await audit(ws, hands.api, now=_now(), max_age_days=limit)
         if confirm is not None:
             await delete_orphans(hands.api, result, confirm)
@@ -302,6 +309,7 @@ def add_parsers(commands: Any, where: argparse.ArgumentParser) -> None:
     create.add_argument("--perm", choices=("read_only", "trade"), default="trade")
     create.add_argument("--ip", metavar="IP[,IP…]", help="the IPs to bind (required for trade)")
     create.add_argument("--label", help="the key's note on OKX (letters and digits)")
+    create.add_argument("--fix-modes", action="store_true", help=FIX_MODES_HELP)
     create.add_argument("--json", action="store_true")
     create.add_argument("--admin-stdin", **admin_stdin)
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from okx_wizard.core.admin import Admin
     from okx_wizard.core.api import Workspace
     from okx_wizard.core.client import OkxClient
-    from okx_wizard.core.subaccount import KeyInfo, SubAccountApi
+    from okx_wizard.core.subaccount import SubAccountApi
 
 Permission = Literal["read_only", "trade"]
 # on_step(step, status, detail): status is "running", "ok", "failed" or "skipped".
@@ -113,8 +113,13 @@ class HandsFree:
         ips: list[str],
         label: str = "",
         now: datetime,
+        fix_modes: bool = False,
     ) -> KeyResult:
-        """Make a sub-account key for a new profile, store it as pending, verify, activate."""
+        """Make a sub-account key for a new profile, store it as pending, verify, activate.
+
+        ``fix_modes``: where the account or position mode differs from the plan, set it with
+        the new key (OKX refuses while the account has open positions or orders).
+        """
         from okx_wizard.core.passphrase import generate_passphrase
 
         if self.ws.profile(profile) is not None:
@@ -147,6 +152,7 @@ class HandsFree:
         self._keep_pending(profile, creds, intentions, made.info.label)
         self.step("create", "ok", f"key {creds.hint} created and kept as pending")
         report = await self._verify(profile, creds, intentions)
+        report = await self._modes(result, report, creds, intentions, fix_modes)
         result.report = report
         if not report.ok:
             result.notes.append(
@@ -160,7 +166,7 @@ class HandsFree:
         return result
 
     # -- rotate -------------------------------------------------------------------------------
-    async def rotate(self, profile: str, *, now: datetime) -> KeyResult:
+    async def rotate(self, profile: str, *, now: datetime, fix_modes: bool = False) -> KeyResult:
         """New key with the profile's settings → verified → swapped in → old key deleted on
         OKX → a signed request with the old key refused → previous credentials erased."""
         meta = self.ws.require(profile)
@@ -201,6 +207,7 @@ class HandsFree:
         self._keep_pending(profile, new, intentions, made.info.label)
         self.step("create", "ok", f"key {new.hint} created and kept as pending")
         report = await self._verify(profile, new, intentions)
+        report = await self._modes(result, report, new, intentions, fix_modes)
         result.report = report
         if not report.ok:
             await self._drop_failed_key(result, sub, new)
@@ -295,6 +302,47 @@ class HandsFree:
         set_ip_whitelist(self.ws, profile, result.ip_whitelist)
         self.step("rebind", "ok", f"OKX reports {', '.join(result.ip_whitelist)}")
         return result
+
+    # -- fix it for me ----------------------------------------------------------------------
+    async def _modes(
+        self,
+        result: KeyResult,
+        report: Report,
+        creds: Credentials,
+        intentions: Intentions,
+        fix: bool,
+    ) -> Report:
+        """Offer (or, with ``fix``, do) what makes the account and position mode the plan's."""
+        from okx_wizard.core.findings import expected_modes
+
+        account = report.account
+        wrong = {w.code for w in report.warnings} & {
+            "account-mode-mismatch",
+            "position-mode-mismatch",
+        }
+        if not report.ok or not wrong or account is None:
+            return report
+        # Both at once: a Spot-mode account shows no position mode to compare until it is
+        # switched, so the position mode is set whenever the plan names one that differs.
+        want_lv, want_pos = expected_modes(intentions, report.endpoint.region)
+        acct_lv = want_lv if want_lv and want_lv != account.acct_lv else None
+        pos_mode = want_pos if want_pos and want_pos != account.position_mode else None
+        if not fix:
+            result.notes.append(
+                "The account or position mode differs from the plan: add --fix-modes to set it "
+                "with the new key. OKX allows it only while the sub-account has no open "
+                "positions or orders."
+            )
+            return report
+        self.step("modes", "running", "setting the account and position mode with the new key")
+        try:
+            await self.api.set_modes(creds, acct_lv=acct_lv, pos_mode=pos_mode)
+        except WizardError as exc:
+            result.notes.append(f"The modes were not changed: {exc.message}")
+            self.step("modes", "failed", exc.cause)
+            return report
+        self.step("modes", "ok", "account and position mode set as planned")
+        return await self._verify(result.profile, creds, intentions)
 
     # -- shared -------------------------------------------------------------------------------
     def _keep_pending(

@@ -68,10 +68,10 @@ async def test_create_refuses_an_existing_profile_before_asking_okx(
     hands: HandsFree, sim: Simulator
 ) -> None:
     await _create(hands)
-    before = len(sim.snapshot_keys())
+    before = len(sim.state.keys)
     with pytest.raises(UsageError, match="exists already"):
         await _create(hands)
-    assert len(sim.snapshot_keys()) == before
+    assert len(sim.state.keys) == before
 
 
 async def test_rotate_deletes_the_old_key_only_after_the_new_one_works_and_proves_it_gone(
@@ -108,7 +108,9 @@ async def test_a_new_key_that_fails_verification_is_deleted_and_the_old_one_kept
     assert ws.credentials("bot") == old
     assert sim.key(old.api_key)  # still on OKX, still the profile's key
     assert result.keys_on_okx == [old.hint]
-    assert len(sim.state.sub_account_keys(sim.sub_account(SAMPLE["good"].main_uid, SUB), False)) == 3
+    assert (
+        len(sim.state.sub_account_keys(sim.sub_account(SAMPLE["good"].main_uid, SUB), False)) == 3
+    )
 
 
 async def test_a_failed_delete_leaves_a_working_key_and_says_which_keys_exist(
@@ -183,3 +185,34 @@ async def test_a_sub_account_key_cannot_act_as_admin(ws: Workspace, sim: Simulat
 def test_wizard_error_from_a_refused_write_keeps_okx_code() -> None:
     error = WizardError.from_okx("59502")
     assert error.okx_code == "59502" and error.fix
+
+
+def _spot_mode_sub_account(sim: Simulator) -> None:
+    for key in sim.state.keys.values():
+        if key.sub_account == SUB:
+            key.acct_lv, key.pos_mode = "1", "long_short_mode"
+
+
+async def test_a_mode_mismatch_is_offered_not_changed_without_fix_modes(
+    hands: HandsFree, ws: Workspace, sim: Simulator
+) -> None:
+    _spot_mode_sub_account(sim)
+    result = await _create(hands)
+    assert result.ok  # type: ignore[attr-defined]
+    codes = {w.code for w in result.report.warnings}  # type: ignore[attr-defined]
+    assert "account-mode-mismatch" in codes
+    assert any("--fix-modes" in note for note in result.notes)  # type: ignore[attr-defined]
+    assert sim.key(ws.credentials("bot").api_key).acct_lv == "1"
+
+
+async def test_fix_modes_sets_the_planned_modes_with_the_new_key(
+    hands: HandsFree, ws: Workspace, sim: Simulator
+) -> None:
+    _spot_mode_sub_account(sim)
+    result = await _create(hands, fix_modes=True)
+    assert result.ok  # type: ignore[attr-defined]
+    codes = {w.code for w in result.report.warnings}  # type: ignore[attr-defined]
+    assert not codes & {"account-mode-mismatch", "position-mode-mismatch"}
+    key = sim.key(ws.credentials("bot").api_key)
+    assert (key.acct_lv, key.pos_mode) == ("2", "net_mode")
+    assert ws.require("bot").reported["acct_lv"] == "2"  # type: ignore[index]
