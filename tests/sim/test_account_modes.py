@@ -6,7 +6,6 @@ import httpx
 import pytest
 
 from okx_wizard.core.simulator import SAMPLE, Simulator
-
 from tests.sim.support import answer, call
 from tests.sim.test_trading import ORDER, order
 
@@ -33,7 +32,7 @@ def test_a_key_sets_its_accounts_level_and_position_mode(
 def test_unknown_modes_are_parameter_errors(
     sim: Simulator, client: httpx.Client, path: str, body: dict[str, str]
 ) -> None:
-    answer(call(client, sim, SAMPLE["good"], "POST", path, body), "51000", 400)
+    answer(call(client, sim, SAMPLE["good"], "POST", path, body), "51000")
 
 
 def test_modes_need_trade_and_no_open_orders(sim: Simulator, client: httpx.Client) -> None:
