@@ -10,17 +10,15 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from okx_wizard.cli import (
-    EXIT_FAILED,
-    EXIT_OK,
-    _format_report,
-    _json,
-    _printable,
-    _profile_name,
-    _run_async,
-    _signals_deferred,
-    _usage,
-)
+from okx_wizard.cli_commands import profile_name as _profile_name
+from okx_wizard.cli_output import format_report as _format_report
+from okx_wizard.cli_output import to_json as _json
+from okx_wizard.cli_output import usage as _usage
+from okx_wizard.cli_runtime import run_async as _run_async
+from okx_wizard.cli_runtime import signals_deferred as _signals_deferred
+from okx_wizard.cli_spec import CommandOption, CommandSpec, add_where_options
+from okx_wizard.core.text import printable as _printable
+from okx_wizard.exit_codes import EXIT_FAILED, EXIT_OK
 
 if TYPE_CHECKING:
     import argparse
@@ -282,56 +280,74 @@ def cmd_audit(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 # -- the grammar -----------------------------------------------------------------------------------
-def add_parsers(commands: Any, where: argparse.ArgumentParser) -> None:
-    """Add admin, create, rebind and audit to ``commands`` (argparse sub-parsers).
+def _admin_stdin(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--admin-stdin",
+        action="store_true",
+        help="read an admin key from standard input for this command only (not stored)",
+    )
 
-    ``where`` is a parent parser with --region/--demo/--base-url (where the admin key works).
-    """
-    admin_stdin = {
-        "action": "store_true",
-        "help": "read an admin key from standard input for this command only (not stored)",
-    }
-    admin = commands.add_parser("admin", help="the main-account key that manages sub-account keys")
-    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
-    add = admin_commands.add_parser("add", parents=[where], help="verify and store the admin key")
+
+def _admin_arguments(p: argparse.ArgumentParser) -> None:
+    actions = p.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="verify and store the admin key")
+    add_where_options(add)
     add.add_argument("--stdin", action="store_true", help="read the key from standard input")
     add.add_argument("--json", action="store_true")
-    check = admin_commands.add_parser("check", help="verify the stored admin key")
+    check = actions.add_parser("check", help="verify the stored admin key")
     check.add_argument("--json", action="store_true")
-    admin_commands.add_parser("remove", help="erase the stored admin key from this machine")
+    actions.add_parser("remove", help="erase the stored admin key from this machine")
 
-    create = commands.add_parser(
-        "create", parents=[where], help="create a sub-account key through OKX's API"
+
+def _create_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("profile", metavar="PROFILE")
+    p.add_argument("--sub-account", required=True, metavar="NAME")
+    p.add_argument("--new-sub-account", action="store_true", help="create the sub-account first")
+    p.add_argument("--perm", choices=("read_only", "trade"), default="trade")
+    p.add_argument("--ip", metavar="IP[,IP…]", help="the IPs to bind (required for trade)")
+    p.add_argument("--label", help="the key's note on OKX (letters and digits)")
+    p.add_argument("--fix-modes", action="store_true", help=FIX_MODES_HELP)
+    p.add_argument("--json", action="store_true")
+    add_where_options(p)
+    _admin_stdin(p)
+
+
+def _rebind_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("profile", metavar="PROFILE")
+    p.add_argument("--ip", required=True, metavar="IP[,IP…]")
+    p.add_argument("--json", action="store_true")
+    add_where_options(p)
+    _admin_stdin(p)
+
+
+def _audit_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--max-age-days", type=int, default=None, metavar="N")
+    p.add_argument("--delete-orphans", action="store_true", help="delete keys no profile holds")
+    p.add_argument("--yes", action="store_true", help="delete without asking")
+    add_where_options(p)
+    _admin_stdin(p)
+
+
+def _rotate_auto_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--auto",
+        action="store_true",
+        help="rotate through OKX's API with the admin key: no secret to copy",
     )
-    create.add_argument("profile", metavar="PROFILE")
-    create.add_argument("--sub-account", required=True, metavar="NAME")
-    create.add_argument("--new-sub-account", action="store_true", help="create it first")
-    create.add_argument("--perm", choices=("read_only", "trade"), default="trade")
-    create.add_argument("--ip", metavar="IP[,IP…]", help="the IPs to bind (required for trade)")
-    create.add_argument("--label", help="the key's note on OKX (letters and digits)")
-    create.add_argument("--fix-modes", action="store_true", help=FIX_MODES_HELP)
-    create.add_argument("--json", action="store_true")
-    create.add_argument("--admin-stdin", **admin_stdin)
-
-    rebind = commands.add_parser(
-        "rebind", parents=[where], help="change a key's IP list through OKX's API"
-    )
-    rebind.add_argument("profile", metavar="PROFILE")
-    rebind.add_argument("--ip", required=True, metavar="IP[,IP…]")
-    rebind.add_argument("--json", action="store_true")
-    rebind.add_argument("--admin-stdin", **admin_stdin)
-
-    audit = commands.add_parser("audit", parents=[where], help="list every sub-account key on OKX")
-    audit.add_argument("--json", action="store_true")
-    audit.add_argument("--max-age-days", type=int, default=None, metavar="N")
-    audit.add_argument("--delete-orphans", action="store_true")
-    audit.add_argument("--yes", action="store_true", help="delete without asking")
-    audit.add_argument("--admin-stdin", **admin_stdin)
+    p.add_argument("--fix-modes", action="store_true", help=FIX_MODES_HELP)
+    p.add_argument("--json", action="store_true")
+    _admin_stdin(p)
 
 
-COMMANDS = {
-    "admin": cmd_admin,
-    "create": cmd_create,
-    "rebind": cmd_rebind,
-    "audit": cmd_audit,
-}
+COMMANDS = (
+    CommandSpec("admin", "the main-account key that manages sub-account keys", _admin_arguments,
+                cmd_admin),
+    CommandSpec("create", "create a sub-account key through OKX's API (no secret to copy)",
+                _create_arguments, cmd_create),
+    CommandSpec("rebind", "change a key's IP list through OKX's API", _rebind_arguments,
+                cmd_rebind),
+    CommandSpec("audit", "every sub-account key on OKX, matched to profiles", _audit_arguments,
+                cmd_audit),
+)  # fmt: skip
+OPTIONS = (CommandOption("rotate", _rotate_auto_arguments, "auto", cmd_rotate_auto),)
