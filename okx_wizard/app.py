@@ -161,14 +161,16 @@ class OkxWizardApp(App[int]):
         self, state: WizardState, step: str | None, *, home_below: bool
     ) -> Screen[None]:
         self.state = state
-        self._draft_name = state.profile if steps.is_past_first(state.mode, state.step) else ""
+        past_first = steps.is_past_first(state.mode, state.step, state)
+        self._draft_name = state.profile if past_first else ""
         self._home_below = home_below
-        self.state.step = steps.first(state.mode) if step is None else steps.step_named(step).name
+        named = steps.first(state.mode, state) if step is None else steps.step_named(step).name
+        self.state.step = named
         return step_screen(self.state.step)
 
     def show_step(self, name: str) -> None:
         """Replace the current step with the step ``name``; the draft is saved on the way."""
-        if name == steps.CAPTURE and self._deferred_vault is not None:
+        if name in steps.STORING and self._deferred_vault is not None:
             from okx_wizard.screens.vault import VaultScreen
 
             reason, self._deferred_vault = self._deferred_vault, None
@@ -180,13 +182,13 @@ class OkxWizardApp(App[int]):
 
     def go_next(self) -> None:
         """On to the next step of the setup or rotation (the registry's order)."""
-        following = steps.after(self.state.mode, self.state.step)
+        following = steps.after(self.state.mode, self.state.step, self.state)
         if following is not None:
             self.show_step(following)
 
     def go_back(self) -> None:
         """Back one step; from the first, out of the wizard (home, or quit when started alone)."""
-        previous = steps.before(self.state.mode, self.state.step)
+        previous = steps.before(self.state.mode, self.state.step, self.state)
         if previous is not None:
             self.show_step(previous)
             return
@@ -304,6 +306,8 @@ class OkxWizardApp(App[int]):
             state.captured_secret,
             state.captured_passphrase,
         ]
+        if state.admin is not None:
+            values += [state.admin.credentials.secret_key, state.admin.credentials.passphrase]
         found = [v.reveal() for v in values if v]
         if state.captured_api_key:
             found.append(state.captured_api_key)

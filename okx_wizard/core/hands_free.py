@@ -98,6 +98,8 @@ class HandsFree:
     admin: Admin
     api: SubAccountApi
     on_step: Progress = _quiet
+    # Each verification check as it happens (the TUI's live check list); None: not shown.
+    on_check: Progress | None = None
 
     def step(self, name: str, status: str, detail: str = "") -> None:
         self.on_step(name, status, detail)
@@ -366,7 +368,9 @@ class HandsFree:
 
     async def _verify(self, profile: str, creds: Credentials, intentions: Intentions) -> Report:
         self.step("verify", "running", "testing the new key with signed requests")
-        report = await self.ws.verify(profile, creds, self.admin.endpoint, intentions)
+        report = await self.ws.verify(
+            profile, creds, self.admin.endpoint, intentions, on_step=self.on_check
+        )
         detail = report.error.cause if report.error else f"key {creds.hint} verified"
         self.step("verify", "ok" if report.ok else "failed", detail)
         return report

@@ -13,9 +13,12 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from okx_wizard.core.secret import Credentials, Secret
 
 if TYPE_CHECKING:  # models load with the first check, not with the first screen
+    from okx_wizard.core.admin import Admin
     from okx_wizard.core.models import Intentions, Report, UseCase
 
 Mode = Literal["setup", "rotate"]
+# Who makes the key: the user on OKX's site ("manual"), or okx-wizard with an admin key ("auto").
+KeySource = Literal["manual", "auto"]
 # Version 2 saves the step by name (version 1 saved its index; the UI migrates those).
 DRAFT_VERSION = 2
 
@@ -48,6 +51,7 @@ _DRAFT_FIELDS: tuple[str, ...] = (
     "checklist",
     "sub_account",
     "sub_account_name",
+    "key_source",
     "main_account_ack",
     "withdraw",
     "withdraw_confirmation",
@@ -86,6 +90,7 @@ class WizardState:
     checklist: dict[str, bool] = field(default_factory=dict)
     sub_account: bool = True
     sub_account_name: str = ""
+    key_source: KeySource = "manual"
     main_account_ack: bool = False
     withdraw: bool = False
     withdraw_confirmation: str = ""
@@ -102,6 +107,7 @@ class WizardState:
     captured_passphrase: Secret | None = field(default=None, repr=False)
     pending_saved_for: Credentials | None = field(default=None, repr=False)  # stored as pending
     report: Report | None = field(default=None, repr=False)
+    admin: Admin | None = field(default=None, repr=False)  # for this setup only, unless kept
     saved: bool = False
 
     # -- derived ---------------------------------------------------------------------------------
@@ -171,6 +177,7 @@ class WizardState:
         self.captured_api_key = ""
         self.captured_secret = self.captured_passphrase = None
         self.pending_saved_for = None
+        self.admin = None
 
     # -- drafts ----------------------------------------------------------------------------------
     def to_draft(self) -> dict[str, Any]:
@@ -199,6 +206,8 @@ class WizardState:
                 setattr(state, name, {str(k): bool(v) for k, v in value.items()})
         if state.mode not in ("setup", "rotate"):
             state.mode = "setup"
+        if state.key_source not in ("manual", "auto"):
+            state.key_source = "manual"
         if state.use_case not in ("read_only", "trading"):
             state.use_case = "trading"
         if state.region not in ("global", "eea", "us"):

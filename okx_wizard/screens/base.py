@@ -98,7 +98,7 @@ class StepScreen(HostedScreen, Screen[None]):
     def step_title(self) -> str:
         state = self.state
         name = self.step_name or state.step
-        number, total = steps.position(state.mode, name)
+        number, total = steps.position(state.mode, name, state)
         who = "rotating" if state.mode == "rotate" else "profile"
         where = f" · {who} {state.profile}" if state.profile else ""
         sim = " · SIMULATOR" if self.wizard.simulator else ""

@@ -43,6 +43,11 @@ def last_check_text(last: dict[str, Any] | None) -> str:
     return f"✓ ok {day}"
 
 
+def auto_rotatable(meta: ProfileMeta) -> bool:
+    """The profile's sub-account is known, so an admin key can rotate its key through OKX."""
+    return meta.intentions.sub_account and bool(meta.intentions.sub_account_name)
+
+
 def report_text(report: Report) -> str:
     """A check's outcome in a few lines for the panel under the table."""
     from okx_wizard.core.report_text import report_lines
@@ -58,6 +63,7 @@ class HomeScreen(HostedScreen, Screen[None]):
         Binding("r", "rotate", "Rotate"),
         Binding("c,enter", "check", "Check"),
         Binding("d", "remove", "Remove"),
+        Binding("a", "auto_rotate", "Auto-rotate"),
         Binding("escape", "app.quit", "Quit", show=False),
     ]
 
@@ -156,6 +162,23 @@ class HomeScreen(HostedScreen, Screen[None]):
             return
         self._detail(report_text(report))
         self.reload()
+
+    def action_auto_rotate(self) -> None:
+        from okx_wizard.screens.auto_rotate import start_auto_rotation
+
+        meta = self.selected()
+        if meta is not None and auto_rotatable(meta):
+            start_auto_rotation(self, meta)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "auto_rotate":
+            meta = self.selected()
+            return meta is not None and auto_rotatable(meta)
+        return True
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self) -> None:
+        self.refresh_bindings()
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:

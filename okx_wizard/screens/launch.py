@@ -144,7 +144,9 @@ class LaunchScreen(HostedScreen, Screen[None]):
         def answer(resume: bool | None) -> None:
             if resume:
                 state.set_credentials(creds)
-                step = steps.resume_step(state.mode, saved_at, has_key=creds is not None)
+                step = steps.resume_step(
+                    state.mode, saved_at, has_key=creds is not None, state=state
+                )
                 self.wizard.start_wizard(state, step)
             else:
                 self._discard(name)

@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 from okx_wizard.core.validation import KEY_LABEL_MAX, check_key_label, validate_ip_list
 from okx_wizard.core.wizard_state import WITHDRAW_CONFIRMATION, WizardState
 from okx_wizard.screens.base import Field, StepScreen
+from okx_wizard.screens.steps import AUTO_NEEDS_IP, automatic
 from okx_wizard.widgets.plain import DataStatic, plain
 from okx_wizard.widgets.tick import Tick
 
@@ -101,6 +102,8 @@ class PermissionsScreen(StepScreen):
         label = check_key_label(state.key_label)
         if label.blocking:
             return [label.message]
+        if automatic(state) and state.use_case == "trading" and not ips.entries:
+            return [AUTO_NEEDS_IP]
         if state.withdraw and not state.withdraw_confirmed:
             return [f'Type "{WITHDRAW_CONFIRMATION}" to keep Withdraw, or untick it.']
         return []

@@ -30,6 +30,13 @@ def click_path(region_code: str) -> str:
     )
 
 
+KEY_SOURCES = ("I'll create it on OKX's site", "Create the key for me (with an admin key)")
+AUTO_HELP = (
+    "okx-wizard makes the key in this sub-account through OKX's API, with a key of your main "
+    "account (Read + Trade, bound to this machine's IP, never Withdraw). The new key's secret "
+    "and passphrase are never shown, typed or pasted: they go straight to the secure store."
+)
+
 MAIN_WARNING = (
     "! A key on the main account can reach everything you hold on OKX. If it leaks, a "
     "trade-enabled key can drain your balance through bad trades, and nothing fences it in. "
@@ -54,6 +61,8 @@ class SubAccountScreen(StepScreen):
             yield Label("Sub-account name (6–20 letters and digits, case sensitive):")
             yield Field(placeholder="e.g. bot2025trading", id="sub-name", max_length=20)
             yield DataStatic(id="sub-check", classes="field-check")
+            yield titled(ChoiceList(*KEY_SOURCES, id="key-source"), "Who makes the key")
+            yield Static(AUTO_HELP, id="auto-help", classes="hint")
             yield Static("", id="click-path", classes="steps")
         with Vertical(id="main-fields"):
             yield Static(MAIN_WARNING, classes="warning")
@@ -64,6 +73,7 @@ class SubAccountScreen(StepScreen):
         self.query_one("#where", ChoiceList).selected = 0 if state.sub_account else 1
         self.query_one("#sub-name", Input).value = state.sub_account_name
         self.query_one("#main-ack", Tick).value = state.main_account_ack
+        self.query_one("#key-source", ChoiceList).selected = int(state.key_source == "auto")
         self.query_one("#click-path", Static).update(click_path(state.region))
         self._show()
 
@@ -72,6 +82,8 @@ class SubAccountScreen(StepScreen):
         state.sub_account = self.query_one("#where", ChoiceList).selected != 1
         state.sub_account_name = self.query_one("#sub-name", Input).value.strip()
         state.main_account_ack = self.query_one("#main-ack", Tick).value
+        auto = self.query_one("#key-source", ChoiceList).selected == 1
+        state.key_source = "auto" if auto else "manual"
 
     def problems(self) -> list[str]:
         if self.query_one("#where", ChoiceList).selected == 1:
@@ -88,6 +100,9 @@ class SubAccountScreen(StepScreen):
         main = self.query_one("#where", ChoiceList).selected == 1
         self.query_one("#sub-fields").display = not main
         self.query_one("#main-fields").display = main
+        auto = self.query_one("#key-source", ChoiceList).selected == 1
+        self.query_one("#auto-help").display = auto
+        self.query_one("#click-path").display = not auto
         name = self.query_one("#sub-name", Input).value.strip()
         line = self.query_one("#sub-check", DataStatic)
         if not name:
