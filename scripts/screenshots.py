@@ -2,7 +2,8 @@
 
 Runs against the in-process OKX simulator with a throwaway HOME and XDG directories and the
 encrypted vault (password from OKX_WIZARD_VAULT_PASSWORD), so nothing of yours is touched.
-Saves one SVG per step into screenshots/ (00-start.svg … 07-saved.svg) plus home.svg.
+Saves one SVG per step into screenshots/ (00-start.svg … 07-saved.svg) plus home.svg, and the
+automatic path (okx-wizard makes the key with an admin key): auto-*.svg.
 
     .venv/bin/python scripts/screenshots.py [--out screenshots] [--no-color]
 """
@@ -108,6 +109,42 @@ async def shoot(out: Path) -> list[Path]:
             await pilot.press("c")
             await settle(pilot, app, 1.0)
             await save("home")
+
+        saved += await shoot_automatic(out, Workspace(ctx))
+    return saved
+
+
+async def shoot_automatic(out: Path, workspace: object) -> list[Path]:
+    """The automatic path: sub-account with "create the key for me", admin key, live create."""
+    from okx_wizard.app import OkxWizardApp
+
+    saved: list[Path] = []
+    app = OkxWizardApp(workspace, mode="setup", profile=None)  # type: ignore[arg-type]
+    async with app.run_test(size=SIZE) as pilot:
+
+        async def save(name: str, seconds: float = 0.3) -> None:
+            await settle(pilot, app, seconds)
+            path = out / f"{name}.svg"
+            path.write_text(app.export_screenshot(title=f"okx-wizard — {name}"))
+            saved.append(path)
+
+        await settle(pilot, app)
+        await pilot.press(*"autobot", "enter")
+        await settle(pilot, app)
+        await pilot.press("space", "tab", "space", "enter")
+        await settle(pilot, app)
+        await pilot.press("tab", *"SimGood01", "tab", "down")
+        await save("auto-02-sub-account")
+        await pilot.press("enter")
+        await settle(pilot, app)
+        await pilot.press(*"203.0.113.7", "enter")
+        await settle(pilot, app)
+        await pilot.press("ctrl+t")
+        await save("auto-04-admin-key")
+        await pilot.press("enter")
+        await save("auto-05-create-key", 2.0)
+        await pilot.press("enter")
+        await save("auto-06-saved", 1.0)
     return saved
 
 

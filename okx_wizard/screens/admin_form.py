@@ -55,7 +55,6 @@ class AdminKeyForm(Vertical):
 
     DEFAULT_CSS = """
     AdminKeyForm { height: auto; }
-    AdminKeyForm > SecretInput { width: 1fr; }
     """
 
     def compose(self) -> ComposeResult:

@@ -105,6 +105,10 @@ class StepScreen(HostedScreen, Screen[None]):
         text = f"Step {number}/{total}: {steps.step_named(name).title}{where}{sim}"
         return f" okx-wizard · {text}" if len(text) < 65 else f" {text}"
 
+    def refresh_step_bar(self) -> None:
+        """Show the step bar again: an answer on this step may change which steps follow."""
+        self.query_one(StepBar).update(plain(self.step_title()))
+
     # -- state -----------------------------------------------------------------------------------
     def load(self) -> None:
         """Fill the widgets from the state object."""

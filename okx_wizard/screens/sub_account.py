@@ -118,3 +118,4 @@ class SubAccountScreen(StepScreen):
         self.store()
         self._show()
         self.recheck()
+        self.refresh_step_bar()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 
 from okx_wizard.widgets.check_list import CheckRow
 
@@ -23,6 +23,17 @@ HANDS_FREE_STEPS: dict[str, str] = {
 }
 
 
+class JobRow(CheckRow):
+    """A check row under its own id (``job-<step>``): a screen may show a check list too."""
+
+    def __init__(self, step: str, title: str) -> None:
+        Horizontal.__init__(self, id=f"job-{step}", classes="-pending")
+        self.step = step
+        self.step_title = title
+        self.status = "pending"
+        self.detail = ""
+
+
 class ProgressList(Vertical):
     """One row per step of ``steps``; a step that never reports stays "waiting" (or hidden).
 
@@ -38,10 +49,9 @@ class ProgressList(Vertical):
         self, steps: tuple[str, ...], *, optional: tuple[str, ...] = (), id: str | None = None
     ) -> None:
         super().__init__(id=id)
-        self.rows = {step: CheckRow(step, HANDS_FREE_STEPS[step]) for step in steps}
+        self.rows = {step: JobRow(step, HANDS_FREE_STEPS[step]) for step in steps}
         self.optional = optional
         for step, row in self.rows.items():
-            row.id = f"job-{step}"  # apart from the check list's rows on the same screen
             row.display = step not in optional
 
     def compose(self) -> ComposeResult:
