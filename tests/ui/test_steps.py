@@ -27,8 +27,9 @@ def test_every_step_names_its_module_and_screen() -> None:
 
 
 def test_navigation_follows_the_table_in_each_mode() -> None:
-    setup = [step.name for step in steps.STEPS]
-    rotation = [step.name for step in steps.STEPS if step.rotation]
+    # The default answers (the manual path); the automatic path: tests/ui/test_step_conditions.py.
+    setup = [step.name for step in steps.STEPS if step.applies(None)]
+    rotation = [step.name for step in steps.STEPS if step.rotation and step.applies(None)]
     assert setup[0] == "start" and rotation[0] == "permissions"
     assert steps.first("setup") == "start" and steps.first("rotate") == "permissions"
     for mode, names in (("setup", setup), ("rotate", rotation)):
@@ -158,7 +159,7 @@ async def test_enter_and_escape_walk_the_registry_in_order(make_app) -> None:
         passphrase=Secret(key.passphrase),
         passphrase_confirm=Secret(key.passphrase),
     )
-    names = [step.name for step in steps.STEPS]
+    names = [step.name for step in steps.sequence("setup", state)]
     walk = names[: names.index(steps.CAPTURE) + 1]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
