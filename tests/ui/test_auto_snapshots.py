@@ -40,9 +40,7 @@ def snap(snap_compare: Any, make_app: Any) -> Any:
             await settle(pilot, 0.2)
             await run_before(pilot)
 
-        return bool(
-            snap_compare(make_app(), terminal_size=SIZE, run_before=settle_first)
-        )
+        return bool(snap_compare(make_app(), terminal_size=SIZE, run_before=settle_first))
 
     return compare
 
