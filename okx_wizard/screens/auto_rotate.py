@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
@@ -146,9 +146,8 @@ class AutoRotateScreen(HostedScreen, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
             yield Static(f"Automatic rotation of {self.meta.name}", classes="dialog-title")
+            yield DataStatic(plain("… Working"), id="rotate-result", classes="result")
             yield ProgressList(ROTATE_STEPS, optional=("modes", "cleanup"), id="progress")
-            with Vertical():
-                yield DataStatic(plain("… Working"), id="rotate-result", classes="result")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
