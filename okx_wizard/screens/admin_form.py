@@ -84,7 +84,7 @@ class AdminKeyForm(Vertical):
             return None
         if check_secret_key(secret.reveal()).blocking:
             return None
-        return Credentials(api_key, Secret(secret.reveal()), Secret(passphrase.reveal()))
+        return Credentials(api_key, secret, passphrase)
 
     def problem(self) -> str:
         """What is missing, or "" when the three values are there."""

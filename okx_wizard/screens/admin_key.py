@@ -34,6 +34,7 @@ class AdminKeyScreen(StepScreen):
     def __init__(self) -> None:
         super().__init__()
         self._stored = False
+        self._elsewhere = ""  # the stored admin key works on another site or environment
         self._busy = False
 
     def compose_body(self) -> ComposeResult:
@@ -53,8 +54,17 @@ class AdminKeyScreen(StepScreen):
         self.query_one("#admin-stored").display = self._stored
         if settings is not None:
             self.query_one("#admin-stored", DataStatic).update(plain(stored_text(settings)))
+            if (settings.region, settings.demo) != (self.state.region, self.state.demo):
+                env = "demo" if settings.demo else "live"
+                self._elsewhere = (
+                    f"The stored admin key works on {settings.region} ({env}), not where this "
+                    "profile goes: pick that on the Start step, or forget the stored key "
+                    "(okx-wizard admin remove) and give the right one here."
+                )
 
     def problems(self) -> list[str]:
+        if self._elsewhere:
+            return [self._elsewhere]
         if self._stored or self.state.admin is not None:
             return []
         problem = self.query_one(AdminKeyForm).problem()

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from okx_wizard.core.errors import WizardError
 from okx_wizard.screens.admin_form import AdminKeyForm, check_admin, refusal_text, sample_admin
@@ -89,7 +89,9 @@ class AdminKeyModal(HostedScreen, ModalScreen["Admin | None"]):
     def on_mount(self) -> None:
         self.query_one("#admin-api-key").focus()
 
-    def on_input_submitted(self, event: object) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field: verify (the fields' own Enter binding posts this)."""
+        event.stop()
         self.action_submit()
 
     def action_submit(self) -> None:

@@ -322,3 +322,31 @@ async def test_auto_rotate_is_offered_only_where_the_sub_account_is_known(
         assert "a" not in footer_keys(app)
         await press(pilot, "a")
         assert screen_name(app) == "HomeScreen"
+
+
+async def test_a_stored_admin_key_of_another_site_is_not_used(make_app, workspace) -> None:
+    from okx_wizard.core.admin import save_admin, verify_admin
+    from okx_wizard.screens.admin_form import sample_admin
+
+    creds = sample_admin()
+    report = await verify_admin(workspace, creds, workspace.endpoint("global", False))
+    save_admin(workspace, creds, report)
+    state = WizardState(
+        profile="eeabot",
+        region="eea",
+        checklist={"2fa": True, "official_site": True},
+        sub_account_name=SUB,
+        key_source="auto",
+        ip_text=IP,
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.start_wizard(state, "admin_key")
+        await settle(pilot, 0.2)
+        await press(pilot, "enter")
+        assert screen_name(app) == "AdminKeyScreen"
+        assert "works on global (live), not where this profile goes" in text_of(
+            app, ".step-problem"
+        )
+    assert workspace.profile("eeabot") is None
