@@ -83,11 +83,13 @@ async def test_automatic_path_by_keys_to_saved(make_app, workspace, sim: Simulat
         progress = app.screen.query_one("#progress")
         assert [progress.status(s) for s in ("create", "verify", "activate")] == ["ok"] * 3
         assert app.screen.query_one("#checks").status("permissions") == "ok"
+        screens = [app.export_screenshot()]
         await press(pilot, "enter")
         await settle(pilot, 0.2)
         assert screen_name(app) == "AutoSavedScreen"
         assert "Profile 'auto1' saved" in text_of(app, "#saved-summary")
         shown = " ".join(text_of(app, sel) for sel in ("#saved-summary", "#usage"))
+        screens.append(app.export_screenshot())
         await press(pilot, "enter")
     made = set(sim_keys(sim)) - before
     assert len(made) == 1
@@ -101,6 +103,8 @@ async def test_automatic_path_by_keys_to_saved(make_app, workspace, sim: Simulat
     assert creds.passphrase.reveal() == new.passphrase
     for secret in (new.secret_key, new.passphrase, SAMPLE["admin"].secret_key):
         assert secret not in shown
+        assert all(secret not in screen for screen in screens)
+    assert new.api_key[:4] in shown  # the hint, which the screens do show
     assert read_settings(workspace) is None  # forgotten after use (the default)
     assert workspace.secrets().get(ADMIN_ENTRY, "active") is None
 
