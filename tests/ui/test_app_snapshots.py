@@ -19,7 +19,7 @@ from okx_wizard.core.secret import Credentials, Secret
 from okx_wizard.core.simulator import SAMPLE, SimKey
 from okx_wizard.core.wizard_state import WizardState
 from okx_wizard.widgets.check_list import CheckList
-from tests.ui.conftest import SIZE, paste, press, settle
+from tests.ui.conftest import SIZE, paste, press, settle, start_at, wait_until
 
 CLOCK_DETAIL = "OKX answered; this machine's clock is within 0.0 s of OKX's."
 
@@ -52,10 +52,8 @@ def captured(key: SimKey = SAMPLE["good"], secret: str | None = None) -> WizardS
 async def wait_for_report(pilot: Pilot[Any]) -> None:
     app = pilot.app
     assert isinstance(app, OkxWizardApp)
-    for _ in range(300):
-        await settle(pilot, 0.02)
-        if app.state.report is not None:
-            break
+    await wait_until(pilot, lambda: app.state.report is not None, "the connection test's report")
+    await settle(pilot)
     checks = app.screen.query(CheckList)
     if checks and checks.first().status("reach") == "ok":
         checks.first().set_status("reach", "ok", CLOCK_DETAIL)  # the only value that varies
@@ -63,16 +61,12 @@ async def wait_for_report(pilot: Pilot[Any]) -> None:
 
 
 def at_step(
-    step: int, state: WizardState, then: Callable[[Pilot[Any]], Awaitable[None]] | None = None
+    step: str, state: WizardState, then: Callable[[Pilot[Any]], Awaitable[None]] | None = None
 ) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    """A ``run_before`` that opens ``step`` with ``state``, as Back/Next would."""
+    """A ``run_before`` that opens the step named ``step`` with ``state``, as Back/Next would."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        app = pilot.app
-        assert isinstance(app, OkxWizardApp)
-        await settle(pilot)
-        app.start_wizard(state, step)
-        await settle(pilot, 0.2)
+        await start_at(pilot, step, state)
         if then is not None:
             await then(pilot)
 
@@ -98,7 +92,7 @@ def snap(snap_compare: Any, make_app: Callable[..., OkxWizardApp]) -> Callable[.
         profile: str | None = None,
     ) -> bool:
         async def settle_first(pilot: Pilot[Any]) -> None:
-            await settle(pilot, 0.2)
+            await settle(pilot)
             if run_before is not None:
                 await run_before(pilot)
 
@@ -113,51 +107,50 @@ def test_step0_start(snap) -> None:
 
 
 def test_step1_before_you_start(snap) -> None:
-    assert snap(at_step(1, answered()))
+    assert snap(at_step("before_you_start", answered()))
 
 
 def test_step2_sub_account(snap) -> None:
-    assert snap(at_step(2, answered()))
+    assert snap(at_step("sub_account", answered()))
 
 
 def test_step2_main_account_warning(snap) -> None:
-    assert snap(at_step(2, answered(sub_account=False)))
+    assert snap(at_step("sub_account", answered(sub_account=False)))
 
 
 def test_step3_permissions(snap) -> None:
-    assert snap(at_step(3, answered()))
+    assert snap(at_step("permissions", answered()))
 
 
 def test_step3_permissions_no_ip_and_withdraw(snap) -> None:
-    assert snap(at_step(3, answered(ip_text="", withdraw=True)))
+    assert snap(at_step("permissions", answered(ip_text="", withdraw=True)))
 
 
 def test_step4_passphrase(snap) -> None:
-    assert snap(at_step(4, answered()))
+    assert snap(at_step("passphrase", answered()))
 
 
 def test_step5_capture(snap) -> None:
     async def fill(pilot: Pilot[Any]) -> None:
         await paste(pilot, SAMPLE["good"].api_key)
 
-    assert snap(at_step(5, answered(), fill))
+    assert snap(at_step("capture", answered(), fill))
 
 
 def test_step6_test_connection_ok(snap) -> None:
-    assert snap(at_step(6, captured(), wait_for_report))
+    assert snap(at_step("test_connection", captured(), wait_for_report))
 
 
 def test_step6_test_connection_wrong_secret(snap) -> None:
-    assert snap(at_step(6, captured(secret="0" * 32), wait_for_report))
+    assert snap(at_step("test_connection", captured(secret="0" * 32), wait_for_report))
 
 
 def test_step7_saved(snap) -> None:
     async def save(pilot: Pilot[Any]) -> None:
         await wait_for_report(pilot)
         await press(pilot, "enter")
-        await settle(pilot, 0.3)
 
-    assert snap(at_step(6, captured(), save))
+    assert snap(at_step("test_connection", captured(), save))
 
 
 def test_home(snap, workspace) -> None:
@@ -170,7 +163,7 @@ def test_quit_modal(snap) -> None:
         await paste(pilot, SAMPLE["good"].api_key)
         await press(pilot, "ctrl+q")
 
-    assert snap(at_step(5, answered(), quit_))
+    assert snap(at_step("capture", answered(), quit_))
 
 
 def test_resume_modal(snap, workspace) -> None:
