@@ -14,6 +14,17 @@ import pytest
 from okx_wizard.core.simulator import SAMPLE, SimKey, Simulator
 
 VAULT_PASSWORD = "correct horse battery staple 42"
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``slow`` what starts processes: the hardening suites (the real CLI in subprocesses,
+    tmux) and every test that runs the CLI (``cli_env``). ``pytest -m "not slow"`` is the quick
+    local loop; CI runs everything."""
+    hardening = HERE / "hardening"
+    for item in items:
+        if hardening in item.path.parents or "cli_env" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

@@ -498,11 +498,16 @@ def _read_head(conn: socket.socket) -> bytes:
     return data
 
 
+_HELD_PORTS: list[socket.socket] = []
+
+
 def closed_port() -> int:
-    """A loopback port nothing listens on (connection refused)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port nothing listens on (connection refused): bound but never listening, and
+    kept bound for the rest of the run, so no other test or xdist worker can take it meanwhile."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    _HELD_PORTS.append(sock)
+    return int(sock.getsockname()[1])
 
 
 # -- the secret scanner ---------------------------------------------------------------------------
