@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from okx_wizard.core.simulator import SAMPLE, Simulator  # noqa: E402
+from scripts.throwaway_home import throwaway_home_env  # noqa: E402
 
 PYTHON = sys.executable
 BARE_APP = """
@@ -130,17 +131,10 @@ def isolated_env(tmp: Path) -> dict[str, str]:
     home = tmp / "home"
     home.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
-    env.update(
-        {
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / ".config"),
-            "XDG_DATA_HOME": str(home / ".local/share"),
-            "XDG_CACHE_HOME": str(home / ".cache"),
-            "OKX_WIZARD_KEYRING_SERVICE": f"okx-wizard-bench-{uuid.uuid4().hex[:8]}",
-            "OKX_WIZARD_VAULT_PASSWORD": "bench vault password 1234",
-            "TERM": "xterm-256color",
-        }
-    )
+    service = f"okx-wizard-bench-{uuid.uuid4().hex[:8]}"
+    password = "bench vault password 1234"
+    env.update(throwaway_home_env(home, service=service, vault_password=password))
+    env["TERM"] = "xterm-256color"
     env.pop("TEXTUAL_LOG", None)
     return env
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from okx_wizard.core.simulator import SAMPLE, SimKey, Simulator
+from scripts.throwaway_home import throwaway_home_env
 
 VAULT_PASSWORD = "correct horse battery staple 42"
 HERE = Path(__file__).parent
@@ -88,16 +89,9 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
     encrypted vault with a test password: both are real stores.
     """
     home = tmp_path / "home"
-    env = {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "XDG_STATE_HOME": str(home / ".local" / "state"),
-        "OKX_WIZARD_KEYRING_SERVICE": f"okx-wizard-test-{uuid.uuid4().hex[:12]}",
-        "OKX_WIZARD_VAULT_PASSWORD": VAULT_PASSWORD,
-        "NO_COLOR": "1",
-    }
+    service = f"okx-wizard-test-{uuid.uuid4().hex[:12]}"
+    env = throwaway_home_env(home, service=service, vault_password=VAULT_PASSWORD)
+    env["NO_COLOR"] = "1"
     home.mkdir(mode=0o700)
     for key, value in env.items():
         monkeypatch.setenv(key, value)

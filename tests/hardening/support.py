@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from okx_wizard.core.simulator import SimKey
+from scripts.throwaway_home import throwaway_home_env
 
 ROOT = Path(__file__).resolve().parents[2]
 VAULT_PASSWORD = "correct horse battery staple 42"
@@ -110,20 +111,8 @@ def base_env(home: Path, service: str) -> dict[str, str]:
     """The environment of one throwaway user: nothing of the real user's, no proxies."""
     keep = ("PATH", "LANG", "LC_ALL", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR")
     env = {k: os.environ[k] for k in keep if k in os.environ}
-    env.update(
-        {
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / ".config"),
-            "XDG_DATA_HOME": str(home / ".local" / "share"),
-            "XDG_CACHE_HOME": str(home / ".cache"),
-            "XDG_STATE_HOME": str(home / ".local" / "state"),
-            "TMPDIR": str(home.parent / "tmp"),
-            "OKX_WIZARD_KEYRING_SERVICE": service,
-            "OKX_WIZARD_VAULT_PASSWORD": VAULT_PASSWORD,
-            "NO_COLOR": "1",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
+    env.update(throwaway_home_env(home, service=service, vault_password=VAULT_PASSWORD))
+    env.update({"TMPDIR": str(home.parent / "tmp"), "NO_COLOR": "1", "PYTHONPATH": str(ROOT)})
     env.setdefault("LANG", "C.UTF-8")
     return env
 
