@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.pilot import Pilot
+
 from okx_wizard.core.simulator import SAMPLE
 from okx_wizard.core.wizard_state import WITHDRAW_CONFIRMATION
 from okx_wizard.widgets.check_list import CheckList
@@ -20,13 +24,14 @@ from tests.ui.conftest import (
 )
 
 
-async def at_capture(pilot, setup: Setup) -> None:
-    """Open the capture step with the answers of steps 0–4 for ``setup`` (the walk by keys is
-    ``test_first_setup_verifies_and_saves_the_key``'s, and test_app_flow's)."""
+async def at_capture(pilot: Pilot[Any], setup: Setup) -> None:
+    """Open the capture step with the answers of steps 0–4 for ``setup``. The way there by keys
+    is walked by ``test_first_setup_verifies_and_saves_the_key``, and test_app_flow's
+    ``test_filled_state_is_what_the_walk_leaves`` holds both ways to the same state."""
     await start_at(pilot, "capture", filled_state(setup))
 
 
-async def at_permissions(pilot, setup: Setup) -> None:
+async def at_permissions(pilot: Pilot[Any], setup: Setup) -> None:
     """Open the permissions step with the answers of steps 0–2 for ``setup`` (and its passphrase,
     so that the passphrase step lets Enter through)."""
     await start_at(pilot, "permissions", filled_state(setup))
