@@ -90,9 +90,12 @@ def timers_due(app: App[Any]) -> list[str]:
 
 
 def busy(app: App[Any]) -> list[str]:
-    """What the app is still doing: running workers and due timers (empty when it is idle)."""
+    """What the app is still doing: messages waiting in a queue (a paste's Changed, bubbling up
+    after the paste itself was handled), running workers, due timers. Empty when it is idle."""
+    nodes = [app, *app.screen.walk_children(with_self=True)]
+    queued = [f"messages for {type(n).__name__}" for n in nodes if n.message_queue_size]
     running = [f"worker {w.name!r}" for w in app.workers if not w.is_finished]
-    return running + [f"timer {name}" for name in timers_due(app)]
+    return queued + running + [f"timer {name}" for name in timers_due(app)]
 
 
 async def wait_until(
@@ -119,9 +122,11 @@ async def wait_until(
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Let the keys land: every message handled, no worker running, no timer of the app due."""
+    """Let the keys land: every message handled, no worker running, no timer of the app due,
+    seen twice in a row (a handler may post a message or start a worker as it ends)."""
     app = pilot.app
-    await wait_until(pilot, lambda: not busy(app), "the app to finish its workers and timers")
+    for _ in range(2):
+        await wait_until(pilot, lambda: not busy(app), "the app to finish its work")
 
 
 async def press(pilot: Pilot[Any], *keys: str) -> None:
