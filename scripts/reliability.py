@@ -29,6 +29,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "docs" / "reliability.md"
 JSON_ENV = "OKX_WIZARD_RELIABILITY_JSON"
+# tests/hardening/test_hostile_server.py writes its figures here; they become their own section.
+HOSTILE_ENV = "OKX_WIZARD_HOSTILE_JSON"
+HOSTILE_ROWS = "hostile-server.json"
 
 # Must match tests/hardening/conftest.py.
 FAULT_AREAS = ("network", "interruption", "keyring", "storage")
@@ -76,7 +79,11 @@ def run_tests(json_path: Path, keyring: bool, extra: list[str]) -> int:
             print("--keyring needs dbus-run-session and gnome-keyring-daemon", file=sys.stderr)
             return 2
         command = ["dbus-run-session", "--", "bash", ".ci/with-keyring.sh", *command]
-    env = {**os.environ, JSON_ENV: str(json_path)}
+    env = {
+        **os.environ,
+        JSON_ENV: str(json_path),
+        HOSTILE_ENV: str(json_path.with_name(HOSTILE_ROWS)),
+    }
     return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
 
 
@@ -180,6 +187,18 @@ def render(document: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def hostile_section(output: Path, rows: Path, previous: str) -> None:
+    """Add the hostile-server section: this run's figures, else the one the file had."""
+    sys.path.insert(0, str(ROOT))
+    from tests.hardening.hostile_server import BEGIN, END, update_doc
+
+    if rows.exists():
+        update_doc(rows, output)
+    elif BEGIN in previous and END in previous:
+        block = BEGIN + previous.split(BEGIN, 1)[1].split(END, 1)[0] + END
+        output.write_text(output.read_text("utf-8").rstrip("\n") + "\n\n" + block + "\n", "utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keyring", action="store_true", help="run under a throwaway keyring")
@@ -199,7 +218,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"the tests recorded nothing (pytest exit {status})", file=sys.stderr)
             return status or 1
     document = json.loads(source.read_text("utf-8"))
+    previous = args.output.read_text("utf-8") if args.output.exists() else ""
     args.output.write_text(render(document), "utf-8")
+    hostile_section(args.output, source.with_name(HOSTILE_ROWS), previous)
     t = totals(document["records"])
     print(
         f"{args.output}: faults tried {t['faults']}, inputs fuzzed {t['inputs']}, "

@@ -15,21 +15,28 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from okx_wizard.core.file_trust import NOT_SHARED_WRITE, check_directory, check_stat
+
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and missing parents) with mode 0700; tighten it if it exists and is ours.
+    """Create ``path`` (and its missing parents) with mode 0700, or check the one that exists.
 
-    Only the leaf directory is tightened: parents such as ``~/.config`` belong to the user's
-    setup, not to us. A directory owned by someone else is left alone.
+    An existing directory that another user owns or could change (and its parents inside the
+    home directory) is refused with :class:`StorageError`, not quietly repaired: someone may
+    already have put files in it (see :mod:`okx_wizard.core.file_trust`). One that is ours
+    and only readable by others is tightened to 0700.
     """
     path = Path(path)
-    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):  # parents too: mkdir(parents=True) would use the umask
+        folder.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+    check_directory(path, "The folder")
     if os.name == "posix":
         info = path.stat()
-        if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
+        if info.st_uid == os.geteuid() and stat.S_IMODE(info.st_mode) & 0o077:
             path.chmod(PRIVATE_DIR_MODE)
     return path
 
@@ -87,8 +94,10 @@ def file_lock(lock_path: Path) -> Iterator[None]:
     time do not lose each other's changes. The lock file itself stays empty.
     """
     lock_path = Path(lock_path)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(lock_path, flags, PRIVATE_FILE_MODE)
     try:
+        check_stat(os.fstat(fd), lock_path, "The lock file", forbidden=NOT_SHARED_WRITE)
         if sys.platform == "win32":
             import msvcrt
 

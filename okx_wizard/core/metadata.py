@@ -8,35 +8,55 @@ holds a secret: those live in the secure store (:mod:`okx_wizard.core.secret_sto
 The file is meant to survive humans: it is plain TOML with a schema version, written
 atomically with mode 0600 under a lock so two processes cannot lose each other's updates, and
 a file that a person broke by hand is never overwritten. It is copied aside once and every
-command says which file and which line to fix.
+command says which file and which line to fix. A file (or folder) that another user owns or
+could change is refused before it is read (:mod:`okx_wizard.core.file_trust`), and what is read
+is checked and cleaned by :mod:`okx_wizard.core.profile_schema`.
+
+:meth:`MetadataStore.locked` holds the file's lock across several steps, e.g. "this profile
+does not exist yet" and the commit that creates it, so two ``login`` runs cannot both create
+the same profile.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast, get_args
+from typing import Any
 
+from okx_wizard.core.clock import utc_now
 from okx_wizard.core.errors import StorageError
+from okx_wizard.core.file_trust import read_trusted
 from okx_wizard.core.fsutil import atomic_write, ensure_private_dir, file_lock
-from okx_wizard.core.regions import REGION_CODES
+from okx_wizard.core.profile_schema import (
+    STORAGE_KINDS,
+    ProfileMeta,
+    SchemaError,
+    StorageKind,
+    clean_text,
+    clean_value,
+    tomlable,
+)
 
-if TYPE_CHECKING:  # loaded when a profile is read, not when there is none (a first run)
-    from okx_wizard.core.models import Intentions, UseCase
+__all__ = [
+    "APP_NAME",
+    "SCHEMA_VERSION",
+    "STORAGE_KINDS",
+    "MetadataStore",
+    "ProfileMeta",
+    "SchemaError",
+    "StorageKind",
+    "clean_text",
+    "clean_value",
+    "default_metadata_path",
+    "utc_now",
+]
 
 SCHEMA_VERSION = 1
 APP_NAME = "okx-wizard"
-
-StorageKind = Literal["keyring", "vault", "plaintext"]
-STORAGE_KINDS: tuple[str, ...] = get_args(StorageKind)
-
-
-def utc_now() -> datetime:
-    """The current time, UTC-aware: every time in the metadata is UTC."""
-    return datetime.now(UTC)
 
 
 def default_metadata_path(*, simulator: bool = False) -> Path:
@@ -47,251 +67,27 @@ def default_metadata_path(*, simulator: bool = False) -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / name
 
 
-def _as_utc(value: datetime) -> datetime:
-    """A naive datetime is taken as UTC; an aware one is converted to UTC."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def _intentions() -> Intentions:
-    from okx_wizard.core.models import Intentions
-
-    return Intentions()
-
-
-@dataclass(slots=True)
-class ProfileMeta:
-    """One profile's non-secret facts; ``extra`` keeps keys this version does not know."""
-
-    name: str
-    region: str = "global"
-    demo: bool = False
-    base_url: str | None = None
-    simulator: bool = False
-    intentions: Intentions = field(default_factory=_intentions)
-    storage: StorageKind = "keyring"
-    api_key_hint: str = ""
-    key_label: str = ""
-    created_at: datetime = field(default_factory=utc_now)
-    rotated_at: datetime | None = None
-    verified_at: datetime | None = None
-    last_check: dict[str, Any] | None = None
-    reported: dict[str, Any] | None = None
-    previous_key_hint: str | None = None
-    previous_key_label: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    def __post_init__(self) -> None:
-        self.created_at = _as_utc(self.created_at)
-        if self.rotated_at is not None:
-            self.rotated_at = _as_utc(self.rotated_at)
-        if self.verified_at is not None:
-            self.verified_at = _as_utc(self.verified_at)
-
-    @property
-    def key_since(self) -> datetime:
-        """When the current key was put in place: the last rotation, else creation."""
-        return self.rotated_at or self.created_at
-
-    def to_toml(self) -> dict[str, Any]:
-        """The profile's TOML table (without its name, which is the table's key)."""
-        table: dict[str, Any] = dict(self.extra)
-        table.update(
-            {
-                "region": self.region,
-                "demo": self.demo,
-                "base_url": self.base_url,
-                "simulator": self.simulator,
-                "storage": self.storage,
-                "api_key_hint": self.api_key_hint,
-                "key_label": self.key_label,
-                "created_at": self.created_at,
-                "rotated_at": self.rotated_at,
-                "verified_at": self.verified_at,
-                "previous_key_hint": self.previous_key_hint,
-                "previous_key_label": self.previous_key_label,
-                "intentions": self.intentions.to_dict(),
-                "last_check": self.last_check,
-                "reported": self.reported,
-            }
-        )
-        return cast(dict[str, Any], _tomlable(table, f"profiles.{self.name}"))
-
-    @classmethod
-    def from_toml(cls, name: str, table: Mapping[str, Any]) -> ProfileMeta:
-        """Build a profile from its TOML table; raises :class:`SchemaError` on a wrong type."""
-        read = _TableReader(table, f"profiles.{name}")
-        region = read.string("region", "global")
-        if region not in REGION_CODES:
-            raise SchemaError(read.where("region"), f"one of {', '.join(REGION_CODES)}")
-        storage = read.string("storage", "keyring")
-        if storage not in STORAGE_KINDS:
-            raise SchemaError(read.where("storage"), f"one of {', '.join(STORAGE_KINDS)}")
-        last_check = read.table("last_check")
-        if last_check is not None:
-            last_check = _normalise_last_check(last_check, read.where("last_check"))
-        return cls(
-            name=name,
-            region=region,
-            demo=read.boolean("demo", False),
-            base_url=read.optional_string("base_url"),
-            simulator=read.boolean("simulator", False),
-            intentions=_read_intentions(read.table("intentions"), read.where("intentions")),
-            storage=cast(StorageKind, storage),
-            api_key_hint=read.string("api_key_hint", ""),
-            key_label=read.string("key_label", ""),
-            created_at=read.timestamp("created_at") or utc_now(),
-            rotated_at=read.timestamp("rotated_at"),
-            verified_at=read.timestamp("verified_at"),
-            last_check=last_check,
-            reported=read.table("reported"),
-            previous_key_hint=read.optional_string("previous_key_hint"),
-            previous_key_label=read.optional_string("previous_key_label"),
-            extra={k: v for k, v in table.items() if k not in _PROFILE_KEYS},
-        )
-
-
-_PROFILE_KEYS = frozenset(ProfileMeta.__dataclass_fields__) - {"name", "extra"}
-
-
-class SchemaError(ValueError):
-    """A value in the file has the wrong type: ``where`` is its dotted key path."""
-
-    def __init__(self, where: str, expected: str) -> None:
-        super().__init__(f"{where} should be {expected}")
-        self.where = where
-        self.expected = expected
-
-
-class _TableReader:
-    """Typed access to one TOML table, with errors that name the key (never the value)."""
-
-    def __init__(self, table: Mapping[str, Any], prefix: str) -> None:
-        self._table = table
-        self._prefix = prefix
-
-    def where(self, key: str) -> str:
-        return f"{self._prefix}.{key}"
-
-    def string(self, key: str, default: str) -> str:
-        value = self._table.get(key, default)
-        if not isinstance(value, str):
-            raise SchemaError(self.where(key), "a string")
-        return value
-
-    def optional_string(self, key: str) -> str | None:
-        value = self._table.get(key)
-        if value is not None and not isinstance(value, str):
-            raise SchemaError(self.where(key), "a string")
-        return value
-
-    def boolean(self, key: str, default: bool) -> bool:
-        value = self._table.get(key, default)
-        if not isinstance(value, bool):
-            raise SchemaError(self.where(key), "true or false")
-        return value
-
-    def timestamp(self, key: str) -> datetime | None:
-        value = self._table.get(key)
-        if value is None:
-            return None
-        parsed = _parse_datetime(value)
-        if parsed is None:
-            raise SchemaError(self.where(key), "a date and time such as 2025-01-31T12:00:00Z")
-        return parsed
-
-    def table(self, key: str) -> dict[str, Any] | None:
-        value = self._table.get(key)
-        if value is not None and not isinstance(value, dict):
-            raise SchemaError(self.where(key), "a table")
-        return value
-
-
-def _parse_datetime(value: object) -> datetime | None:
-    """A TOML datetime or an ISO 8601 string, as UTC-aware; ``None`` if it is neither."""
-    if isinstance(value, datetime):
-        return _as_utc(value)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    if isinstance(value, str):
-        try:
-            return _as_utc(datetime.fromisoformat(value.strip()))
-        except ValueError:
-            return None
-    return None
-
-
-def _read_intentions(table: Mapping[str, Any] | None, where: str) -> Intentions:
-    """Intentions from their table, type-checked field by field; unknown keys are ignored."""
-    from okx_wizard.core.models import Intentions
-
-    if table is None:
-        return Intentions()
-    read = _TableReader(table, where)
-    defaults = Intentions()
-    use_case = read.string("use_case", defaults.use_case)
-    if use_case not in ("read_only", "trading"):
-        raise SchemaError(read.where("use_case"), '"read_only" or "trading"')
-    ips = table.get("ip_whitelist", [])
-    if not isinstance(ips, list) or not all(isinstance(ip, str) for ip in ips):
-        raise SchemaError(read.where("ip_whitelist"), "a list of strings")
-    return Intentions(
-        use_case=cast("UseCase", use_case),
-        sub_account=read.boolean("sub_account", defaults.sub_account),
-        sub_account_name=read.string("sub_account_name", defaults.sub_account_name),
-        account_type=read.string("account_type", defaults.account_type),
-        acct_lv=read.string("acct_lv", defaults.acct_lv),
-        position_mode=read.string("position_mode", defaults.position_mode),
-        ip_whitelist=list(ips),
-        allow_withdraw=read.boolean("allow_withdraw", defaults.allow_withdraw),
-    )
-
-
-def _normalise_last_check(table: dict[str, Any], where: str) -> dict[str, Any]:
-    """``{"at", "ok", "error_kind", "warnings"}`` with ``at`` as a UTC datetime."""
-    result = dict(table)
-    if result.get("at") is not None:
-        at = _parse_datetime(result["at"])
-        if at is None:
-            raise SchemaError(f"{where}.at", "a date and time")
-        result["at"] = at
-    else:
-        result["at"] = None
-    if not isinstance(result.get("ok", False), bool):
-        raise SchemaError(f"{where}.ok", "true or false")
-    result.setdefault("ok", False)
-    result.setdefault("error_kind", None)
-    warnings = result.setdefault("warnings", [])
-    if not isinstance(warnings, list):
-        raise SchemaError(f"{where}.warnings", "a list")
-    return result
-
-
-def _tomlable(value: Any, where: str) -> Any:
-    """``value`` made storable in TOML: ``None`` dropped, tuples as lists, datetimes in UTC.
-
-    TOML has no null, so a key whose value is ``None`` is simply omitted (and reads back as
-    ``None`` or the field's default). Anything TOML cannot hold is a programming error.
-    """
-    if isinstance(value, Mapping):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError(f"{where}: TOML keys are strings, got {type(key).__name__}")
-            if item is not None:
-                out[key] = _tomlable(item, f"{where}.{key}")
-        return out
-    if isinstance(value, list | tuple):
-        return [_tomlable(item, f"{where}[]") for item in value if item is not None]
-    if isinstance(value, datetime):
-        return _as_utc(value)
-    if isinstance(value, bool | int | float | str | date):
-        return value
-    raise TypeError(f"{where}: a {type(value).__name__} cannot be stored in TOML")
-
-
 _LINE_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+class _HeldLock:
+    """One lock file as this process holds it: re-entrant for the thread inside, exclusive
+    for the other threads (the RLock) and for other processes (the flock)."""
+
+    def __init__(self) -> None:
+        self.guard = threading.RLock()
+        self.depth = 0
+        self.stack = contextlib.ExitStack()
+
+
+_HELD: dict[str, _HeldLock] = {}
+_HELD_GUARD = threading.Lock()
+
+
+def _held_lock(path: Path) -> _HeldLock:
+    key = str(path.absolute())
+    with _HELD_GUARD:
+        return _HELD.setdefault(key, _HeldLock())
 
 
 class MetadataStore:
@@ -312,6 +108,39 @@ class MetadataStore:
     def lock_path(self) -> Path:
         return self.path.with_name(self.path.name + ".lock")
 
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the profile file's lock for the whole block (blocking until it is free).
+
+        Inside the block, in this thread, reads and changes (:meth:`save`, :meth:`delete`,
+        drafts) work as usual and nothing another process writes can come between them; other
+        threads and processes wait. Re-entrant. Use it to make a check and the change that
+        depends on it one step::
+
+            with meta.locked():
+                if meta.get(name) is not None:
+                    raise UsageError(...)  # "profile exists"
+                ...  # store the secret, then meta.save(...)
+
+        Keep slow work (network) outside: the lock stops every other okx-wizard's writes.
+        """
+        held = _held_lock(self.lock_path)
+        with held.guard:
+            if held.depth == 0:
+                ensure_private_dir(self.path.parent)
+                held.stack.enter_context(file_lock(self.lock_path))
+            held.depth += 1
+            try:
+                yield
+            finally:
+                held.depth -= 1
+                if held.depth == 0:
+                    held.stack.close()
+
+    def exists(self, name: str) -> bool:
+        """Whether a profile called ``name`` is in the file (read now)."""
+        return name in self._read()[1]
+
     # -- reading ------------------------------------------------------------------------------
 
     def load(self) -> dict[str, ProfileMeta]:
@@ -327,12 +156,13 @@ class MetadataStore:
         """The saved wizard state for ``name`` (no secrets in it), or ``None``."""
         document, _ = self._read()
         draft = document.get("drafts", {}).get(name)
-        return dict(draft) if draft is not None else None
+        return clean_value(draft) if draft is not None else None
 
     def drafts(self) -> dict[str, dict[str, Any]]:
         """Every saved wizard state by profile name, for a "resume?" question."""
         document, _ = self._read()
-        return {name: dict(draft) for name, draft in sorted(document.get("drafts", {}).items())}
+        drafts = sorted(document.get("drafts", {}).items())
+        return {name: clean_value(draft) for name, draft in drafts}
 
     def draft_names(self) -> list[str]:
         """The names of profiles with a saved wizard state, sorted."""
@@ -361,7 +191,7 @@ class MetadataStore:
         ``data`` holds TOML-compatible values (str, int, float, bool, datetime, lists and
         tables of them); keys whose value is ``None`` are not stored. Never put a secret in it.
         """
-        table = _tomlable(data, f"drafts.{name}")
+        table = tomlable(data, f"drafts.{name}")
         self._change(lambda doc: doc.setdefault("drafts", {}).__setitem__(name, table))
 
     def delete_draft(self, name: str) -> bool:
@@ -372,8 +202,7 @@ class MetadataStore:
 
     def _change(self, apply: Callable[[dict[str, Any]], object]) -> bool:
         """Locked read-modify-write: re-read, ``apply(document)``, write atomically."""
-        ensure_private_dir(self.path.parent)
-        with file_lock(self.lock_path):
+        with self.locked():
             document, _ = self._read()
             result = bool(apply(document))
             document["version"] = SCHEMA_VERSION
@@ -386,16 +215,9 @@ class MetadataStore:
 
     def _read(self) -> tuple[dict[str, Any], dict[str, ProfileMeta]]:
         """The raw document and the validated profiles; a damaged file raises StorageError."""
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
+        raw = read_trusted(self.path, "The profile file", secret=False)
+        if raw is None:
             return {"version": SCHEMA_VERSION}, {}
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            raise StorageError(
-                f"Cannot read the profile file {self.path}: {reason}. "
-                "Check its owner and permissions (it should be yours, mode 600)."
-            ) from None
         import tomllib  # here: a first run (no file yet) does not load the TOML parser
 
         try:
@@ -415,8 +237,8 @@ class MetadataStore:
         if version > SCHEMA_VERSION:
             raise StorageError(
                 f"The profile file {self.path} was written by a newer okx-wizard (schema "
-                f"version {version}; this one knows {SCHEMA_VERSION}). Upgrade okx-wizard; "
-                "the file was left unchanged."
+                f"version {version}; this one knows {SCHEMA_VERSION}); it was left unchanged.",
+                "Upgrade okx-wizard.",
             )
         from okx_wizard.core.validation import check_profile_name
 
@@ -448,9 +270,9 @@ class MetadataStore:
         backup = self._backup(raw)
         saved = f"A copy was saved as {backup}. " if backup else ""
         return StorageError(
-            f"The profile file {self.path} is damaged ({detail}). {saved}"
-            "okx-wizard will not change it until it is fixed: correct it by hand, "
-            "or move it away to start with no profiles."
+            f"The profile file {self.path} is damaged ({clean_text(detail)}). {saved}"
+            "okx-wizard will not change it until it is fixed.",
+            "Correct it by hand, or move it away to start with no profiles.",
         )
 
     def _backup(self, raw: bytes) -> Path | None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from okx_wizard.core.errors import WizardError
 
-CHECK_STEPS: tuple[str, ...] = (
+CheckId = Literal[
     "reach",
     "signature",
     "region",
@@ -17,22 +17,32 @@ CHECK_STEPS: tuple[str, ...] = (
     "ip",
     "balance",
     "previous",
+]
+# The checks of a verification, in the order they are shown: each one's id and title, once.
+# The CLI report, the live check list and the tests all read this list.
+CHECKS: tuple[tuple[CheckId, str], ...] = (
+    ("reach", "OKX reachable, clock in sync"),
+    ("signature", "Signature accepted"),
+    ("region", "Region and environment"),
+    ("permissions", "Permissions as intended, no withdraw"),
+    ("sub_account", "Sub-account"),
+    ("modes", "Account and position mode"),
+    ("ip", "IP whitelist"),
+    ("balance", "Balance visible"),
+    ("previous", "Previous key deleted on OKX"),
 )
-CHECK_TITLES: dict[str, str] = {
-    "reach": "OKX reachable, clock in sync",
-    "signature": "Signature accepted",
-    "region": "Region and environment",
-    "permissions": "Permissions as intended, no withdraw",
-    "sub_account": "Sub-account",
-    "modes": "Account and position mode",
-    "ip": "IP whitelist",
-    "balance": "Balance visible",
-    "previous": "Previous key deleted on OKX",
-}
+CHECK_STEPS: tuple[CheckId, ...] = tuple(check for check, _ in CHECKS)
+CHECK_TITLES: dict[CheckId, str] = dict(CHECKS)
+assert get_args(CheckId) == CHECK_STEPS
+
+# A check row's state: pending (not started; the check list's own), running, then one of the
+# four outcomes, reported exactly once.
+CheckStatus = Literal["pending", "running", "ok", "warning", "failed", "skipped"]
+CHECK_STATUSES: tuple[CheckStatus, ...] = get_args(CheckStatus)
 
 UseCase = Literal["read_only", "trading"]
 
-WARNING_CODES: tuple[str, ...] = (
+WarningCode = Literal[
     "main-account",
     "no-ip-whitelist",
     "permission-mismatch",
@@ -43,7 +53,8 @@ WARNING_CODES: tuple[str, ...] = (
     "key-age",
     "previous-key-active",
     "insecure-storage",
-)
+]
+WARNING_CODES: tuple[WarningCode, ...] = get_args(WarningCode)
 
 
 @dataclass(slots=True)
@@ -54,7 +65,8 @@ class Intentions:
     sub_account: bool = True
     sub_account_name: str = ""
     account_type: str = "1"  # "1" standard sub-account
-    acct_lv: str = "2"  # "2" Spot and futures
+    # What a trading profile outside spot-only regions expects; see findings.expected_modes.
+    acct_lv: str = "2"  # "2" Futures mode (older docs: "Spot and futures")
     position_mode: str = "net_mode"  # one-way
     ip_whitelist: list[str] = field(default_factory=list)
     allow_withdraw: bool = False
@@ -66,11 +78,6 @@ class Intentions:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Intentions:
-        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
-        return cls(**known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,11 +133,17 @@ class Balance:
 
 
 @dataclass(frozen=True, slots=True)
-class Warning:
-    """Something the user should fix or know; the key still works."""
+class ReportWarning:
+    """Something the user should fix or know; the key still works. Cause and fix apart."""
 
-    code: str
-    message: str
+    code: WarningCode
+    cause: str
+    fix: str = ""
+
+    @property
+    def message(self) -> str:
+        """Cause and fix in one line, as ``check --json`` and the CLI show them."""
+        return f"{self.cause} Fix: {self.fix}" if self.fix else self.cause
 
     def to_json(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
@@ -148,7 +161,7 @@ class Report:
     clock_skew_ms: int | None = None
     key_age_days: int | None = None
     api_key_hint: str = ""
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[ReportWarning] = field(default_factory=list)
     previous_key_active: bool | None = None
     # Where the key does work when it failed on ``endpoint`` (other region or environment).
     suggested_endpoint: Endpoint | None = None
@@ -157,10 +170,11 @@ class Report:
     def ok(self) -> bool:
         return self.error is None
 
-    def warn(self, code: str, message: str) -> None:
+    def warn(self, code: WarningCode, cause: str, fix: str = "") -> None:
+        """Add a warning (``code`` one of :data:`WARNING_CODES`)."""
         if code not in WARNING_CODES:
             raise ValueError(f"unknown warning code {code}")
-        self.warnings.append(Warning(code, message))
+        self.warnings.append(ReportWarning(code, cause, fix))
 
     def to_json(self) -> dict[str, Any]:
         """The stable shape documented in SPEC §2. No secret is in it."""

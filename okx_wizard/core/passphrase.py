@@ -70,11 +70,6 @@ class Strength:
         """True when every OKX rule is met."""
         return all(rule.ok for rule in self.rules)
 
-    @property
-    def acceptable(self) -> bool:
-        """OKX will take it, it is strong, and it survives shells and env files."""
-        return self.meets_rules and self.score >= 3 and not self.unsafe
-
 
 def score_passphrase(passphrase: Secret | str, user_inputs: Sequence[str] = ()) -> Strength:
     """Estimate a passphrase's strength with zxcvbn and check OKX's rules.
@@ -103,6 +98,15 @@ def score_passphrase(passphrase: Secret | str, user_inputs: Sequence[str] = ()) 
         unsafe=unsafe,
         length=len(text),
     )
+
+
+def same_passphrase(typed: Secret | str, expected: Secret | str) -> bool:
+    """Whether two passphrases are the same, compared in constant time (for "✓ Same")."""
+    import hmac
+
+    first = typed.reveal() if isinstance(typed, Secret) else typed
+    second = expected.reveal() if isinstance(expected, Secret) else expected
+    return hmac.compare_digest(first.encode(), second.encode())
 
 
 def _candidate(length: int) -> str:

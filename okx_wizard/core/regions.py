@@ -1,4 +1,8 @@
-"""OKX regions: where a user registered decides which host accepts their keys."""
+"""OKX regions: where the account lives now decides which host accepts its keys.
+
+An account moved to the EEA has its keys on eea.okx.com (site my.okx.com), whatever site it was
+registered on.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,17 @@ from typing import NamedTuple
 
 
 class Region(NamedTuple):
-    """One OKX region: its website (where keys are made) and its REST host."""
+    """One OKX region: its website (where keys are made) and its REST host.
+
+    ``spot_only``: the region offers spot trading only (OKX US), so a key there is expected in
+    Spot mode.
+    """
 
     code: str
     title: str
     site: str
     rest_host: str
+    spot_only: bool = False
 
     @property
     def rest_url(self) -> str:
@@ -26,7 +35,8 @@ class Region(NamedTuple):
 REGIONS: dict[str, Region] = {
     "global": Region("global", "Global (www.okx.com)", "www.okx.com", "www.okx.com"),
     "eea": Region("eea", "EEA (my.okx.com)", "my.okx.com", "eea.okx.com"),
-    "us": Region("us", "US (app.okx.com)", "app.okx.com", "us.okx.com"),
+    "us": Region("us", "US (app.okx.com)", "app.okx.com", "us.okx.com", spot_only=True),
+    "tr": Region("tr", "TR (tr.okx.com)", "tr.okx.com", "tr.okx.com"),
 }
 REGION_CODES: tuple[str, ...] = tuple(REGIONS)
 

@@ -9,8 +9,12 @@ plaintext is padded so the file size barely hints at how many keys it holds. Lay
 
 The key is Argon2id(password, salt) with the parameters in the header; every write uses a
 fresh random 96-bit nonce, and the two header lines are the associated data, so changing any
-byte of the file makes decryption fail. A wrong password and a tampered body look the same
-("the vault password is wrong"); only a header that no longer parses is called damaged.
+byte of the file makes decryption fail. A wrong password and a modified file look the same to
+AES-GCM, so that failure says both ("the vault password is wrong or the vault file was
+modified"); a file whose header does not parse, whose KDF cost is outside the window of
+:class:`KdfParams`, or whose length cannot be a vault's (truncated) is called damaged, before
+any key is derived. The file and its folder must pass ssh's ownership and mode rules
+(:mod:`okx_wizard.core.file_trust`) before they are read.
 
 The derived key is cached in memory for the process, so several reads cost one derivation.
 Both stores here are ``keyring`` backends, so :class:`SecretStore` uses them like any keyring.
@@ -33,6 +37,7 @@ from keyring.compat import properties
 from keyring.errors import PasswordDeleteError
 
 from okx_wizard.core.errors import StorageError
+from okx_wizard.core.file_trust import read_trusted
 from okx_wizard.core.fsutil import atomic_write, ensure_private_dir, file_lock
 from okx_wizard.core.secret import Secret
 
@@ -48,29 +53,62 @@ MAX_HEADER_BYTES = 4096
 Entries = dict[str, dict[str, str]]
 
 
+# The window of KDF costs a vault header may ask for. Floor: OWASP's least Argon2id memory
+# (19 MiB). Ceiling: 512 MiB, 10 passes, 8 lanes, and at most 4x the default's work (passes x
+# memory <= 1 GiB): a header that was tampered with costs at most about a second and half a GB
+# before its authentication fails, never minutes and gigabytes.
+TIME_COST_RANGE = (1, 10)
+MEMORY_KIB_RANGE = (19 * 1024, 512 * 1024)
+PARALLELISM_RANGE = (1, 8)
+MAX_WORK_KIB = 1024 * 1024
+
+
 @dataclass(frozen=True, slots=True)
 class KdfParams:
     """Argon2id cost: ``time_cost`` passes over ``memory_kib`` KiB with ``parallelism`` lanes.
 
     The default (4 passes, 64 MiB, 1 lane) takes about 0.3 s on a 2-core cloud VM: slow
-    enough to make guessing expensive, fast enough not to annoy at every unlock.
+    enough to make guessing expensive, fast enough not to annoy at every unlock. Values
+    outside the window above raise ValueError, here and when read from a vault's header.
     """
 
     time_cost: int = 4
     memory_kib: int = 64 * 1024
     parallelism: int = 1
 
+    def __post_init__(self) -> None:
+        self.check()
+
     def check(self) -> None:
         """Refuse parameters a tampered header could use to exhaust memory or time."""
-        if not 1 <= self.parallelism <= 16:
-            raise ValueError("parallelism out of range")
-        if not 1 <= self.time_cost <= 64:
-            raise ValueError("time_cost out of range")
-        if not 8 * self.parallelism <= self.memory_kib <= 4 * 1024 * 1024:
-            raise ValueError("memory_cost out of range")
+        for name, value, (low, high) in (
+            ("time_cost", self.time_cost, TIME_COST_RANGE),
+            ("memory_kib", self.memory_kib, MEMORY_KIB_RANGE),
+            ("parallelism", self.parallelism, PARALLELISM_RANGE),
+        ):
+            if type(value) is not int:
+                raise ValueError(f"{name} is not a whole number")
+            if not low <= value <= high:
+                raise ValueError(f"{name} is outside {low}..{high}")
+        if self.time_cost * self.memory_kib > MAX_WORK_KIB:
+            raise ValueError("time_cost x memory_kib is above the work limit")
+
+    @classmethod
+    def from_header(cls, header: dict[str, Any]) -> KdfParams:
+        """The parameters in a vault header; ValueError for any value outside the window
+        (including floats such as ``1e999``, booleans and strings)."""
+        return cls(header["t"], header["m"], header["p"])
 
 
 DEFAULT_KDF = KdfParams()
+#: The cheapest costs a vault may have (tests use them; a person should not).
+CHEAPEST_KDF = KdfParams(TIME_COST_RANGE[0], MEMORY_KIB_RANGE[0], PARALLELISM_RANGE[0])
+TAG_BYTES = 16
+
+
+class WrongVaultPassword(StorageError):
+    """AES-GCM refused the vault: the password is wrong or the file was modified."""
+
 
 _KEY_CACHE: dict[tuple[bytes, KdfParams, Secret], bytes] = {}
 _KEY_CACHE_LOCK = threading.Lock()
@@ -220,13 +258,16 @@ class VaultKeyring(_FileBackend):
 
     def read_header(self) -> dict[str, Any]:
         """The public header of the vault file (KDF parameters, salt, nonce); no secrets."""
-        return self._parse(self.path.read_bytes())[0]
+        raw = _read_store_file(self.path, "The vault file")
+        if raw is None:
+            raise self._damaged("it does not exist")
+        return self._parse(raw)[0]
 
     def _damaged(self, detail: str) -> StorageError:
         return StorageError(
-            f"The vault file {self.path} is damaged or is not an okx-wizard vault ({detail}). "
+            f"The vault file {self.path} is damaged or is not an okx-wizard vault ({detail}).",
             "Restore it from a backup, or move it away to start a new vault (the keys in it "
-            "would then have to be created again on OKX)."
+            "would then have to be created again on OKX).",
         )
 
     def _parse(self, raw: bytes) -> tuple[dict[str, Any], bytes, bytes, bytes, bytes, KdfParams]:
@@ -244,18 +285,23 @@ class VaultKeyring(_FileBackend):
                 raise ValueError("algorithm")
             salt = base64.b64decode(header["salt"], validate=True)
             nonce = base64.b64decode(header["nonce"], validate=True)
-            params = KdfParams(int(header["t"]), int(header["m"]), int(header["p"]))
-            params.check()
             if not 16 <= len(salt) <= 64 or len(nonce) != NONCE_BYTES:
                 raise ValueError("sizes")
         except (ValueError, KeyError, TypeError, binascii.Error):
             raise self._damaged("its header is not valid") from None
+        try:
+            params = KdfParams.from_header(header)
+        except (ValueError, KeyError, TypeError):
+            raise self._damaged("its key derivation cost is missing or out of range") from None
         associated = raw[: end + 1]
         ciphertext = raw[end + 1 :]
+        body = len(ciphertext) - TAG_BYTES
+        if body < PAD_TO or body % PAD_TO:
+            raise self._damaged("it is truncated, or bytes were added to it")
         return header, salt, nonce, associated, ciphertext, params
 
     def _load(self) -> Entries:
-        raw = _read_store_file(self.path, "the vault file")
+        raw = _read_store_file(self.path, "The vault file")
         if raw is None:
             return {}
         _, salt, nonce, associated, ciphertext, params = self._parse(raw)
@@ -266,7 +312,11 @@ class VaultKeyring(_FileBackend):
         try:
             plain = AESGCM(key).decrypt(nonce, ciphertext, associated)
         except InvalidTag:
-            raise StorageError(f"The vault password is wrong (vault {self.path}).") from None
+            raise WrongVaultPassword(
+                f"The vault password is wrong or the vault file {self.path} was modified.",
+                "Type the password the vault was made with. If it is right, restore the file "
+                "from a backup.",
+            ) from None
         try:
             return _entries_from(json.loads(plain))
         except ValueError:
@@ -274,10 +324,10 @@ class VaultKeyring(_FileBackend):
 
     def _salt_and_params(self) -> tuple[bytes, KdfParams]:
         """Keep the existing salt and cost (so the cached key stays valid), or make new ones."""
-        try:
-            _, salt, _, _, _, params = self._parse(self.path.read_bytes())
-        except FileNotFoundError:
+        raw = _read_store_file(self.path, "The vault file")
+        if raw is None:
             return secrets.token_bytes(SALT_BYTES), self._kdf
+        _, salt, _, _, _, params = self._parse(raw)
         return salt, params
 
     def _store(self, entries: Entries, *, fresh: bool = False) -> None:
@@ -307,8 +357,9 @@ class VaultKeyring(_FileBackend):
 
     def change_password(self, new_password: Secret, *, kdf: KdfParams | None = None) -> None:
         """Re-encrypt every entry under ``new_password`` with a fresh salt (and ``kdf``)."""
-        if not new_password:
-            raise StorageError("The vault password is empty: choose a real password.")
+        from okx_wizard.core.vault_password import check_new_vault_password
+
+        check_new_vault_password(_as_secret(new_password), "argument")
         ensure_private_dir(self.path.parent)
         with self._lock, file_lock(self.lock_path):
             entries = self._load()
@@ -325,15 +376,15 @@ class PlaintextFileKeyring(_FileBackend):
         return f"PlaintextFileKeyring({str(self.path)!r})"
 
     def _load(self) -> Entries:
-        raw = _read_store_file(self.path, "the secrets file")
+        raw = _read_store_file(self.path, "The plaintext secrets file")
         if raw is None:
             return {}
         try:
             return _entries_from(json.loads(raw))
         except ValueError:
             raise StorageError(
-                f"The secrets file {self.path} is damaged (not valid JSON of okx-wizard's "
-                "layout). Fix it by hand or move it away."
+                f"The secrets file {self.path} is damaged (not valid JSON of okx-wizard's layout).",
+                "Fix it by hand or move it away.",
             ) from None
 
     def _store(self, entries: Entries) -> None:
@@ -341,12 +392,6 @@ class PlaintextFileKeyring(_FileBackend):
 
 
 def _read_store_file(path: Path, what: str) -> bytes | None:
-    """The bytes of a file store, ``None`` when it does not exist yet; else a clear error."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise StorageError(
-            f"Cannot read {what} {path}: {exc.strerror or type(exc).__name__}."
-        ) from None
+    """The bytes of a file store, ``None`` when it does not exist yet; refused (StorageError)
+    when it or its folder fails the ownership and mode rules of :mod:`file_trust`."""
+    return read_trusted(path, what, secret=True)

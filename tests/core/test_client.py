@@ -108,7 +108,9 @@ async def test_ip_error_names_the_ip_to_whitelist(sim: Simulator) -> None:
     sim.public_ip = "198.51.100.23"
     error = await failure(client_for(sim.url()), SAMPLE["good"])
     assert (error.kind, error.okx_code) == ("ip", "50110")
-    assert "add 198.51.100.23 to the key's IP whitelist" in error.message
+    assert "OKX sees this machine as 198.51.100.23." in error.cause
+    assert error.fix.startswith("Add 198.51.100.23 to the key's IP whitelist")
+    assert "okx-wizard rebind PROFILE --ip 198.51.100.23" in error.fix
 
 
 async def test_server_error_once_is_retried(sim: Simulator) -> None:

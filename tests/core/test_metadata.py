@@ -330,3 +330,183 @@ def test_concurrent_saves_from_two_processes_keep_every_profile(tmp_path: Path) 
     names = set(MetadataStore(path).load())
     expected = {f"{tag}-{i}" for tag in ("left", "right") for i in range(count)}
     assert names == expected
+
+
+LOGIN = """
+import sys
+from okx_wizard.core.metadata import MetadataStore, ProfileMeta
+from okx_wizard.core.secret import Credentials, Secret
+from okx_wizard.core.secret_store import open_secret_store
+
+tag = sys.argv[1]
+creds = Credentials(f"{tag}0000000-1111-2222-3333-444444444444", Secret("S" * 32), Secret("P-1a"))
+meta, secrets = MetadataStore(), open_secret_store("vault")
+if tag == "b":
+    print("about to lock", flush=True)
+with meta.locked():
+    if meta.exists("bot"):
+        print("profile exists", flush=True)
+        sys.exit(3)
+    if tag == "a":
+        print("checked", flush=True)
+        sys.stdin.readline()  # the test says when to go on: B is started meanwhile
+    secrets.set("bot", "active", creds)
+    meta.save(ProfileMeta(name="bot", api_key_hint=creds.hint))
+print("saved", flush=True)
+"""
+
+
+def test_two_logins_of_the_same_new_profile_one_wins_the_other_is_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OKX_WIZARD_VAULT_PASSWORD", "a vault password for tests")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def start(tag: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-c", LOGIN, tag],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    first = start("a")
+    assert first.stdout is not None and first.stdin is not None
+    assert first.stdout.readline() == "checked\n"  # A holds the lock, its check done
+    second = start("b")
+    assert second.stdout is not None
+    assert second.stdout.readline() == "about to lock\n"
+    first.stdin.write("go\n")
+    first.stdin.close()
+    assert first.wait(timeout=120) == 0
+    assert second.wait(timeout=120) == 3
+    assert second.stdout.read() == "profile exists\n"
+    profiles = MetadataStore().load()
+    assert list(profiles) == ["bot"] and profiles["bot"].api_key_hint == "a000…4444"
+    from okx_wizard.core.secret_store import open_secret_store
+
+    stored = open_secret_store("vault").get("bot", "active")
+    assert stored is not None and stored.api_key.startswith("a000")  # the winner's key kept
+
+
+def test_locked_is_reentrant_and_changes_inside_it_land(tmp_path: Path) -> None:
+    store = MetadataStore(tmp_path / "cfg" / "profiles.toml")
+    other = MetadataStore(tmp_path / "cfg" / "profiles.toml")  # same file, another object
+    with store.locked(), other.locked():
+        assert not store.exists("bot")
+        store.save(ProfileMeta(name="bot"))
+        other.save_draft("next", {"step": "capture"})
+        assert other.exists("bot")
+    assert store.exists("bot") and store.draft_names() == ["next"]
+
+
+def test_locked_keeps_other_threads_out_until_the_block_ends(tmp_path: Path) -> None:
+    import threading
+
+    store = MetadataStore(tmp_path / "cfg" / "profiles.toml")
+    order: list[str] = []
+    entered = threading.Event()
+
+    def other_thread() -> None:
+        entered.wait()
+        with MetadataStore(store.path).locked():
+            order.append("other")
+
+    worker = threading.Thread(target=other_thread)
+    worker.start()
+    with store.locked():
+        entered.set()
+        # The other thread is blocked on the lock now or will be: it cannot run its block
+        # before this one ends, whatever the scheduling.
+        store.save(ProfileMeta(name="bot"))
+        order.append("first")
+    worker.join(timeout=60)
+    assert order == ["first", "other"]
+
+
+# -- what is read back is checked and cleaned -------------------------------------------------
+
+
+def write_profile(body: str) -> MetadataStore:
+    store = MetadataStore()
+    store.save(ProfileMeta(name="bot"))
+    store.path.write_text(f'version = 1\n[profiles.bot]\nregion = "global"\n{body}\n')
+    return store
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://evil.example",
+        "http://10.0.0.5:8080",
+        "http://127.0.0.1.evil.example",
+        "ftp://www.okx.com",
+        "https://user:pw@www.okx.com",
+        "https://www.okx.com\\u001b[2J",
+    ],
+)
+def test_a_base_url_that_would_leak_the_key_is_refused_on_read(url: str) -> None:
+    store = write_profile(f'base_url = "{url}"')
+    before = store.path.read_bytes()
+    with pytest.raises(StorageError) as info:
+        store.load()
+    assert "profiles.bot.base_url should be an https:// URL" in info.value.cause
+    with pytest.raises(StorageError):
+        store.save(ProfileMeta(name="other"))
+    assert store.path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://www.okx.com", "http://127.0.0.1:8443", "http://127.9.9.9", "http://[::1]:1",
+     "http://localhost:9000"],
+)  # fmt: skip
+def test_https_or_loopback_http_base_urls_are_read(url: str) -> None:
+    meta = write_profile(f'base_url = "{url}"').get("bot")
+    assert meta is not None and meta.base_url == url
+
+
+def test_allow_withdraw_written_by_hand_is_not_consent() -> None:
+    store = write_profile('[profiles.bot.intentions]\nuse_case = "trading"\nallow_withdraw = true')
+    meta = store.get("bot")
+    assert meta is not None and meta.intentions.allow_withdraw is False
+    meta.intentions.allow_withdraw = True  # what a confirmed command holds in memory
+    store.save(meta)
+    assert "allow_withdraw" not in store.path.read_text()  # never kept for a later command
+    again = store.get("bot")
+    assert again is not None and again.intentions.allow_withdraw is False
+
+
+def test_strings_and_nested_values_lose_escape_sequences_and_line_breaks() -> None:
+    store = write_profile(
+        'key_label = "lab\\u001b[2Jel"\n'
+        'api_key_hint = "8a0f\\u2028…9d21"\n'
+        'note = { deep = ["x\\u001b]52;c;AAAA\\u0007y"] }\n'
+        "[profiles.bot.last_check]\n"
+        'ok = false\nerror_kind = "auth\\u001b[31m\\nFAKE LINE"\nwarnings = ["a\\u202eb"]\n'
+        "[profiles.bot.reported]\n"
+        'label = "r\\u009b1m"\nnested = { "k\\u001b" = ["\\r\\n"] }'
+    )
+    meta = store.get("bot")
+    assert meta is not None
+    # The ESC (and C1 CSI) goes, so what is left is inert text: no cursor move, no clear.
+    assert meta.key_label == "lab[2Jel" and meta.api_key_hint == "8a0f…9d21"
+    assert meta.last_check is not None
+    assert meta.last_check["error_kind"] == "auth[31mFAKE LINE"
+    assert meta.last_check["warnings"] == ["ab"]
+    assert meta.reported == {"label": "r1m", "nested": {"k": [""]}}
+    assert meta.extra["note"] == {"deep": ["x]52;c;AAAAy"]}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[profiles.bot.last_check]\nwarnings = [1, 2]",
+        "[profiles.bot.last_check]\nerror_kind = 3",
+        '[profiles.bot.last_check]\nwarnings = "no-balance"',
+    ],
+)
+def test_nested_values_of_the_wrong_type_are_named(body: str) -> None:
+    with pytest.raises(StorageError, match=r"profiles\.bot\.last_check\.(warnings|error_kind)"):
+        write_profile(body).load()

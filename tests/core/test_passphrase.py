@@ -12,6 +12,7 @@ from okx_wizard.core.passphrase import (
     GENERATOR_SPECIALS,
     Strength,
     generate_passphrase,
+    same_passphrase,
     score_passphrase,
 )
 from okx_wizard.core.secret import Secret
@@ -25,7 +26,6 @@ def test_weak_passphrase_gets_low_score_and_feedback() -> None:
     assert strength.warning or strength.suggestions
     assert strength.crack_time_display
     assert not strength.meets_rules
-    assert not strength.acceptable
 
 
 def test_strong_passphrase_meets_everything() -> None:
@@ -33,16 +33,15 @@ def test_strong_passphrase_meets_everything() -> None:
     assert strength.score == 4
     assert strength.label == "very strong"
     assert strength.meets_rules
-    assert strength.acceptable
+    assert not strength.unsafe
     assert strength.crack_time_display == "centuries"
     assert strength.length == 18
 
 
-def test_unsafe_characters_are_reported_and_make_it_unacceptable() -> None:
+def test_unsafe_characters_are_reported() -> None:
     strength = score_passphrase("Vq8$Lm3&Tz9 Kw4'Xr")
     assert strength.unsafe == frozenset({"$", "&", " ", "'"})
     assert strength.meets_rules
-    assert not strength.acceptable
 
 
 def test_empty_passphrase() -> None:
@@ -88,7 +87,8 @@ def test_generator_lengths(length: int) -> None:
     for _ in range(50):
         text = generate_passphrase(length).reveal()
         assert len(text) == length
-        assert score_passphrase(text).acceptable
+        strength = score_passphrase(text)
+        assert strength.meets_rules and strength.score == 4 and not strength.unsafe
 
 
 @pytest.mark.parametrize("length", [0, 8, 11, 33])
@@ -106,3 +106,9 @@ def test_importing_the_module_does_not_import_zxcvbn() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "False", "False"]
+
+
+def test_same_passphrase_is_exact() -> None:
+    assert same_passphrase(Secret("Vq8.Lm3+Tz9_Kw4@Xr"), "Vq8.Lm3+Tz9_Kw4@Xr")
+    assert not same_passphrase("Vq8.Lm3+Tz9_Kw4@Xr", "vq8.Lm3+Tz9_Kw4@Xr")
+    assert not same_passphrase("Vq8.Lm3+Tz9_Kw4@Xr", "Vq8.Lm3+Tz9_Kw4@Xr ")

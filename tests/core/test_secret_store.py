@@ -29,7 +29,7 @@ from okx_wizard.core.secret_store import (
     probe_secret_service,
     service_name,
 )
-from okx_wizard.core.vault import KdfParams, forget_keys
+from okx_wizard.core.vault import CHEAPEST_KDF, default_vault_path, forget_keys
 
 pytestmark = pytest.mark.usefixtures("private_home", "restore_keyring")
 
@@ -49,7 +49,7 @@ NEW_CREDS = Credentials(
 @pytest.fixture(autouse=True)
 def cheap_vault(monkeypatch: pytest.MonkeyPatch) -> None:
     """Vaults made here use a cheap KDF (the real cost is tested in test_vault.py)."""
-    monkeypatch.setattr(vault_module, "DEFAULT_KDF", KdfParams(1, 1024, 1))
+    monkeypatch.setattr(vault_module, "DEFAULT_KDF", CHEAPEST_KDF)
     forget_keys()
 
 
@@ -214,35 +214,36 @@ def test_auto_falls_back_to_the_vault_with_the_env_password(
 
 
 def test_vault_prompt_is_asked_again_after_a_wrong_password() -> None:
-    first = open_secret_store("vault", vault_password=Secret("right one"))
+    first = open_secret_store("vault", vault_password=Secret("the right one"))
     first.set("bot", "active", CREDS)
     forget_keys()
-    answers = iter(["wrong", "right one"])
-    prompts: list[str] = []
+    answers = iter(["wrong", "the right one"])
+    prompts: list[tuple[str, bool]] = []
 
-    def prompt(text: str) -> Secret:
-        prompts.append(text)
+    def prompt(purpose: str, *, new: bool) -> Secret:
+        prompts.append((purpose, new))
         return Secret(next(answers))
 
     store = open_secret_store("vault", prompt_password=prompt)
     assert store.get("bot", "active") == CREDS
-    assert len(prompts) == 2 and prompts[0].startswith("Vault password")
+    vault = str(default_vault_path())
+    assert prompts == [(vault, False), (vault, False)]  # unlocking: asked once per attempt
 
-    with pytest.raises(StorageError, match="password is wrong"):
-        open_secret_store("vault", prompt_password=lambda _: Secret("always wrong"))
+    with pytest.raises(StorageError, match=r"password is wrong or the vault file .* was modified"):
+        open_secret_store("vault", prompt_password=lambda _, new: Secret("always wrong"))
     with pytest.raises(StorageError, match="password is wrong"):
         open_secret_store("vault", vault_password=Secret("wrong, given once"))
 
 
-def test_a_new_vault_prompt_says_it_is_new() -> None:
-    prompts: list[str] = []
+def test_a_new_vault_prompt_is_told_the_vault_is_new() -> None:
+    prompts: list[tuple[str, bool]] = []
 
-    def prompt(text: str) -> Secret:
-        prompts.append(text)
+    def prompt(purpose: str, *, new: bool) -> Secret:
+        prompts.append((purpose, new))
         return Secret("new vault password")
 
     open_secret_store("vault", prompt_password=prompt)
-    assert prompts and prompts[0].startswith("Choose a password for the new encrypted vault")
+    assert prompts == [(str(default_vault_path()), True)]
 
 
 def test_plaintext_needs_consent(private_home: Path) -> None:

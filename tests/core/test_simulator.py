@@ -18,12 +18,12 @@ from typing import Any
 import httpx
 import pytest
 
-from okx_wizard.core.regions import REGIONS
 from okx_wizard.core.signing import okx_timestamp, sign
 from okx_wizard.core.simulator import (
     IP_MESSAGE,
     SAMPLE,
     SAMPLE_KEYS,
+    SIM_REGIONS,
     Fault,
     SimKey,
     Simulator,
@@ -162,7 +162,17 @@ def test_every_sample_key_works_on_its_own_region_and_environment(sim: Simulator
 
 
 def test_sample_keys_look_like_okx_keys_and_match_the_contract() -> None:
-    assert set(SAMPLE) == {"good", "demo", "eea", "withdraw", "main", "readonly", "rotated"}
+    assert list(SAMPLE) == [
+        "good",
+        "demo",
+        "eea",
+        "withdraw",
+        "main",
+        "readonly",
+        "rotated",
+        "admin",
+        "tr",
+    ]
     for key in SAMPLE_KEYS:
         assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
                             key.api_key)  # fmt: skip
@@ -224,17 +234,21 @@ def test_clock_offset_rejects_our_clock_until_we_use_server_time(sim: Simulator)
 
 def test_unknown_and_malformed_keys(sim: Simulator) -> None:
     stranger = dataclasses.replace(SAMPLE["good"], api_key="00000000-0000-4000-8000-000000000000")
-    assert_error(get(sim, stranger), "50119")
+    assert_error(get(sim, stranger), "50119", status=200)  # OKX documents 200 for 50119
     for shape in ("not a key", "x" * 65, "ab"):
         assert_error(get(sim, dataclasses.replace(stranger, api_key=shape)), "50111")
 
 
 def test_regions_share_state_but_keys_live_in_one(sim: Simulator) -> None:
-    assert len(set(sim.urls.values())) == len(sim.urls) == 3
+    assert list(sim.urls) == ["global", "eea", "us", "tr"]
+    assert len(set(sim.urls.values())) == len(sim.urls)
     assert all(url.startswith("http://127.0.0.1:") for url in sim.urls.values())
-    assert_error(get(sim, SAMPLE["eea"], region="global"), "50119")
-    assert_error(get(sim, SAMPLE["good"], region="eea"), "50119")
-    assert_error(get(sim, SAMPLE["good"], region="us"), "50119")
+    assert_error(get(sim, SAMPLE["eea"], region="global"), "50119", status=200)
+    assert_error(get(sim, SAMPLE["good"], region="eea"), "50119", status=200)
+    assert_error(get(sim, SAMPLE["good"], region="us"), "50119", status=200)
+    assert_error(get(sim, SAMPLE["good"], region="tr"), "50119", status=200)
+    assert_error(get(sim, SAMPLE["tr"], region="global"), "50119", status=200)
+    assert get(sim, SAMPLE["tr"]).json()["data"][0]["uid"] == SAMPLE["tr"].uid
     assert get(sim, SAMPLE["eea"]).json()["data"][0]["uid"] == SAMPLE["eea"].uid
     sim.key(SAMPLE["eea"].api_key).region = "us"  # shared state: visible on every listener
     assert get(sim, SAMPLE["eea"], region="us").json()["code"] == "0"
@@ -244,7 +258,7 @@ def test_regions_share_state_but_keys_live_in_one(sim: Simulator) -> None:
 def test_deleted_key_is_50119_and_added_key_works(sim: Simulator) -> None:
     good = SAMPLE["good"]
     sim.delete_key(good.api_key)
-    assert_error(get(sim, good), "50119")
+    assert_error(get(sim, good), "50119", status=200)
     with pytest.raises(KeyError):
         sim.key(good.api_key)
     sim.add_key(good)
@@ -502,7 +516,7 @@ def test_port_base_places_regions_on_consecutive_ports() -> None:
         except OSError:
             continue
         with sim:
-            expected = {code: f"http://127.0.0.1:{base + i}" for i, code in enumerate(REGIONS)}
+            expected = {code: f"http://127.0.0.1:{base + i}" for i, code in enumerate(SIM_REGIONS)}
             assert sim.urls == expected
         return
     pytest.fail("no three consecutive free ports")
@@ -536,11 +550,12 @@ def test_command_line_prints_urls_and_credentials_and_stops_on_sigterm() -> None
         while len(lines) < 60:
             line = process.stdout.readline()
             lines.append(line)
-            if SAMPLE["rotated"].passphrase in line:
+            if SAMPLE["tr"].passphrase in line:
                 break
         text = "".join(lines)
-        urls = re.findall(r"^\s+(global|eea|us)\s+(http://127\.0\.0\.1:\d+)$", text, re.M)
-        assert [code for code, _ in urls] == ["global", "eea", "us"]
+        urls = re.findall(r"^\s+(global|eea|us|tr)\s+(http://127\.0\.0\.1:\d+)$", text, re.M)
+        assert [code for code, _ in urls] == ["global", "eea", "us", "tr"]
+        assert "rate limits on" in text
         for key in SAMPLE_KEYS:
             assert key.api_key in text and key.secret_key in text and key.passphrase in text
         assert http().get(urls[0][1] + TIME).json()["code"] == "0"

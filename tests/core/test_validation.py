@@ -374,3 +374,67 @@ def test_stdin_errors_never_echo_the_input(data: bytes) -> None:
     except UsageError as exc:
         assert MARKER not in str(exc)
         assert MARKER[:6] not in str(exc)
+
+
+# -- base URL: https, or http to this machine only ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.okx.com",
+        "https://eea.okx.com/",
+        "https://proxy.example:8443/okx",
+        "http://127.0.0.1:40123",
+        "http://127.255.0.9",
+        "http://[::1]:8080",
+        "http://localhost",
+        "http://LOCALHOST:1/",
+        "http://api.localhost:9",
+    ],
+)
+def test_base_urls_that_keep_the_key_off_the_wire_in_clear_are_accepted(url: str) -> None:
+    from okx_wizard.core.validation import check_base_url, validate_base_url
+
+    assert check_base_url(url).ok
+    assert validate_base_url(url) == url
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("http://www.okx.com", "plain http to another machine"),
+        ("http://10.0.0.1:8080", "plain http to another machine"),
+        ("http://[::2]", "plain http to another machine"),
+        ("http://127.0.0.1.nip.io", "plain http to another machine"),
+        ("http://localhost.evil.example", "plain http to another machine"),
+        ("http://0.0.0.0", "plain http to another machine"),
+        ("ftp://www.okx.com", "not an https:// URL"),
+        ("www.okx.com", "not an https:// URL"),
+        ("https://u:p@www.okx.com", "no user or password"),
+        ("https://www.okx.com:0", "invalid port"),
+        ("https://www.okx.com:99999", "invalid host or port"),
+        ("https://www.okx.com/\x1b[2J", "control characters"),
+        ("", "empty"),
+    ],
+)
+def test_base_urls_that_could_leak_or_cannot_work_are_refused(url: str, words: str) -> None:
+    from okx_wizard.core.errors import UsageError
+    from okx_wizard.core.validation import check_base_url, validate_base_url
+
+    verdict = check_base_url(url)
+    assert verdict.blocking and words in verdict.message
+    assert "\x1b" not in verdict.message
+    with pytest.raises(UsageError, match=words.split()[0]):
+        validate_base_url(url)
+
+
+def test_the_old_import_path_still_reaches_every_module_of_the_package() -> None:
+    import okx_wizard.core.validation as facade
+    from okx_wizard.core.validation import credentials, names, network, stdin
+
+    assert facade.check_base_url is network.check_base_url
+    assert facade.parse_stdin_credentials is stdin.parse_stdin_credentials
+    assert facade.clean_paste is credentials.clean_paste
+    assert facade.check_profile_name is names.check_profile_name
+    assert set(facade.__all__) <= set(dir(facade))

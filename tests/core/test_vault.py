@@ -16,6 +16,7 @@ import pytest
 from okx_wizard.core.errors import StorageError
 from okx_wizard.core.secret import Secret
 from okx_wizard.core.vault import (
+    CHEAPEST_KDF,
     DEFAULT_KDF,
     MAGIC,
     KdfParams,
@@ -29,7 +30,7 @@ from okx_wizard.core.vault import (
 pytestmark = pytest.mark.usefixtures("private_home")
 
 ROOT = Path(__file__).resolve().parents[2]
-CHEAP = KdfParams(time_cost=1, memory_kib=1024, parallelism=1)
+CHEAP = CHEAPEST_KDF
 PASSWORD = Secret("vault password for tests")
 SECRET_VALUE = '{"api_key":"8a0f","secret_key":"SECRETSECRET","passphrase":"Pass-phrase1!"}'
 
@@ -138,7 +139,7 @@ def test_hostile_kdf_parameters_are_refused_before_deriving(
         raise AssertionError("the KDF must not run on hostile parameters")
 
     monkeypatch.setattr(argon2.low_level, "hash_secret_raw", refuse)
-    with pytest.raises(StorageError, match="header is not valid"):
+    with pytest.raises(StorageError, match="key derivation cost is missing or out of range"):
         make_vault(path).unlock()
 
 
@@ -262,8 +263,8 @@ WRITER = """
 import sys
 from pathlib import Path
 from okx_wizard.core.secret import Secret
-from okx_wizard.core.vault import KdfParams, VaultKeyring
-vault = VaultKeyring(Path(sys.argv[1]), Secret("pw"), kdf=KdfParams(1, 1024, 1))
+from okx_wizard.core.vault import CHEAPEST_KDF, VaultKeyring
+vault = VaultKeyring(Path(sys.argv[1]), Secret("pw"), kdf=CHEAPEST_KDF)
 for i in range(15):
     vault.set_password("svc", f"{sys.argv[2]}-{i}", str(i))
 """
@@ -278,7 +279,133 @@ def test_concurrent_writers_keep_every_entry(tmp_path: Path) -> None:
     ]
     for proc in procs:
         assert proc.wait(timeout=120) == 0
-    vault = VaultKeyring(path, Secret("pw"), kdf=KdfParams(1, 1024, 1))
+    vault = VaultKeyring(path, Secret("pw"), kdf=CHEAPEST_KDF)
     for tag in ("left", "right"):
         for i in range(15):
             assert vault.get_password("svc", f"{tag}-{i}") == str(i)
+
+
+def _with_raw_header_value(raw: bytes, key: str, literal: str | None) -> bytes:
+    """The vault with header field ``key`` set to the JSON text ``literal`` (None: removed)."""
+    header_end = raw.index(b"\n", len(MAGIC))
+    header = json.loads(raw[len(MAGIC) : header_end])
+    if literal is None:
+        del header[key]
+        text = json.dumps(header)
+    else:
+        header[key] = "@RAW@"
+        text = json.dumps(header).replace('"@RAW@"', literal)
+    return MAGIC + text.encode() + raw[header_end:]
+
+
+@pytest.mark.parametrize(
+    ("key", "literal"),
+    [
+        ("t", "1e999"),  # json reads it as float inf: was an OverflowError traceback
+        ("t", "true"),  # a bool is an int subclass in Python: still refused
+        ("t", "4.0"),
+        ("t", '"4"'),
+        ("t", "-1"),
+        ("t", "0"),
+        ("t", "11"),
+        ("t", "64"),  # with 4 GiB this ran 225 s before saying "wrong password"
+        ("t", "100000000000000000000000000000"),
+        ("t", None),
+        ("m", "8"),  # the old floor: 8 KiB of memory protects nothing
+        ("m", "19455"),
+        ("m", "524289"),
+        ("m", "4194304"),
+        ("m", "NaN"),
+        ("p", "0"),
+        ("p", "9"),
+        ("p", "null"),
+    ],
+)
+def test_kdf_costs_outside_the_window_are_damage_and_never_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str, literal: str | None
+) -> None:
+    path = tmp_path / "vault.bin"
+    make_vault(path).set_password("s", "u", SECRET_VALUE)
+    path.write_bytes(_with_raw_header_value(path.read_bytes(), key, literal))
+    forget_keys()
+    import argon2.low_level
+
+    def refuse(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("the KDF must not run on hostile parameters")
+
+    monkeypatch.setattr(argon2.low_level, "hash_secret_raw", refuse)
+    with pytest.raises(StorageError) as info:
+        make_vault(path).unlock()
+    assert info.value.cause == (
+        f"The vault file {path} is damaged or is not an okx-wizard vault (its key "
+        "derivation cost is missing or out of range)."
+    )
+    assert info.value.fix.startswith("Restore it from a backup")
+
+
+def test_the_kdf_window_caps_total_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each value alone is inside its range; together they are 5x the default's work.
+    path = tmp_path / "vault.bin"
+    make_vault(path).set_password("s", "u", SECRET_VALUE)
+    raw = _with_raw_header_value(path.read_bytes(), "t", "10")
+    path.write_bytes(_with_raw_header_value(raw, "m", str(128 * 1024)))
+    with pytest.raises(StorageError, match="out of range"):
+        make_vault(path).unlock()
+    with pytest.raises(ValueError, match="work limit"):
+        KdfParams(10, 128 * 1024, 1)
+    with pytest.raises(ValueError, match="memory_kib"):
+        KdfParams(1, 1024, 1)
+    with pytest.raises(ValueError, match="whole number"):
+        KdfParams(True, 65536, 1)
+    assert KdfParams(4, 256 * 1024, 1).time_cost == 4  # at the limit: accepted
+    assert KdfParams(1, 19 * 1024, 1) == CHEAPEST_KDF
+
+
+def test_a_modified_body_says_wrong_password_or_modified(tmp_path: Path) -> None:
+    from okx_wizard.core.vault import WrongVaultPassword
+
+    path = tmp_path / "vault.bin"
+    make_vault(path).set_password("s", "u", SECRET_VALUE)
+    body = bytearray(path.read_bytes())
+    body[-40] ^= 0x80  # one flipped bit in the ciphertext
+    path.write_bytes(bytes(body))
+    with pytest.raises(WrongVaultPassword) as info:
+        make_vault(path).unlock()
+    assert info.value.cause == (
+        f"The vault password is wrong or the vault file {path} was modified."
+    )
+    assert " Fix: " not in info.value.cause and info.value.fix
+
+
+@pytest.mark.parametrize("cut", ["last-byte", "half-body", "tag-only", "header-only", "magic"])
+def test_a_truncated_vault_is_damaged_not_a_wrong_password(tmp_path: Path, cut: str) -> None:
+    from okx_wizard.core.vault import WrongVaultPassword
+
+    path = tmp_path / "vault.bin"
+    make_vault(path).set_password("s", "u", SECRET_VALUE)
+    raw = path.read_bytes()
+    body_start = raw.index(b"\n", len(MAGIC)) + 1
+    kept = {
+        "last-byte": raw[:-1],
+        "half-body": raw[: body_start + (len(raw) - body_start) // 2],
+        "tag-only": raw[: body_start + 16],
+        "header-only": raw[:body_start],
+        "magic": raw[: len(MAGIC) + 5],
+    }[cut]
+    path.write_bytes(kept)
+    with pytest.raises(StorageError, match="damaged") as info:
+        make_vault(path).unlock()
+    assert not isinstance(info.value, WrongVaultPassword)
+    path.write_bytes(raw + b"\0")  # a byte added is not a wrong password either
+    with pytest.raises(StorageError, match="truncated, or bytes were added"):
+        make_vault(path).unlock()
+
+
+def test_a_new_password_shorter_than_ten_characters_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "vault.bin"
+    vault = make_vault(path)
+    vault.set_password("s", "u", SECRET_VALUE)
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match=r"too short for a new vault \(9 characters"):
+        vault.change_password(Secret("123456789"))
+    assert path.read_bytes() == before

@@ -129,10 +129,11 @@ async def test_unknown_key_is_looked_for_on_every_region(sim: Simulator) -> None
     report = await check(sim, stranger)
     assert report.error is not None
     assert (report.error.kind, report.error.okx_code) == ("region", "50119")
-    assert "nor on the other regions' sites (eea, us)" in report.error.message
+    assert "nor on the other regions' sites (eea, us, tr)" in report.error.cause
+    assert "Paste the API key again" in report.error.fix
     assert report.suggested_endpoint is None
     asked = {r.region for r in sim.requests if r.path == CONFIG}
-    assert asked == {"global", "eea", "us"}
+    assert asked == {"global", "eea", "us", "tr"}
 
 
 async def test_eea_key_on_the_global_host_is_detected(sim: Simulator) -> None:
@@ -141,9 +142,8 @@ async def test_eea_key_on_the_global_host_is_detected(sim: Simulator) -> None:
     report = await check(sim, eea, steps=steps)
     assert report.error is not None
     assert report.error.kind == "region"
-    assert "This key belongs to the EEA site (my.okx.com): set the profile's region to eea" in (
-        report.error.message
-    )
+    assert report.error.cause.startswith("This key belongs to the EEA site (my.okx.com)")
+    assert report.error.fix == "Set the profile's region to eea (--region eea)."
     assert report.suggested_endpoint == Endpoint("eea", False, sim.url("eea"))
     assert report.endpoint.region == "global"
     assert report.account is not None and report.account.uid == eea.uid
@@ -151,6 +151,25 @@ async def test_eea_key_on_the_global_host_is_detected(sim: Simulator) -> None:
     assert steps.final["region"] == "failed"
     assert steps.final["signature"] == "ok"
     assert steps.final["balance"] == "ok"
+
+
+async def test_tr_key_on_the_global_host_is_found_on_tr(sim: Simulator) -> None:
+    key = replace(SAMPLE["good"], api_key=str(uuid.uuid4()), region="tr")
+    sim.add_key(key)
+    report = await check(sim, key)
+    assert report.error is not None
+    assert (report.error.kind, report.error.okx_code) == ("region", "50119")
+    assert report.error.cause.startswith("This key belongs to the TR site (tr.okx.com)")
+    assert report.error.fix == "Set the profile's region to tr (--region tr)."
+    assert report.suggested_endpoint == Endpoint("tr", False, sim.url("tr"))
+
+
+async def test_us_trading_key_in_spot_mode_is_as_planned(sim: Simulator) -> None:
+    key = replace(SAMPLE["good"], api_key=str(uuid.uuid4()), region="us", acct_lv="1")
+    sim.add_key(key)
+    report = await check(sim, key, region="us")
+    assert report.ok, report.error
+    assert report.warnings == []
 
 
 async def test_region_detection_is_off_for_an_explicit_base_url(sim: Simulator) -> None:
@@ -255,7 +274,7 @@ async def test_main_account_key(sim: Simulator) -> None:
     by_code = {w.code: w.message for w in report.warnings}
     assert "not to a sub-account as planned" in by_code["main-account"]
     assert "“Multi-currency margin”" in by_code["account-mode-mismatch"]
-    assert "“Spot and futures”" in by_code["account-mode-mismatch"]
+    assert "“Futures mode”" in by_code["account-mode-mismatch"]
     assert "“Long/short (hedge)”" in by_code["position-mode-mismatch"]
     assert "“One-way”" in by_code["position-mode-mismatch"]
     assert "14 days" in by_code["no-ip-whitelist"]
@@ -319,7 +338,9 @@ async def test_ip_not_whitelisted_names_the_ip(sim: Simulator) -> None:
     report = await check(sim, SAMPLE["good"], steps=steps)
     assert report.error is not None
     assert (report.error.kind, report.error.okx_code) == ("ip", "50110")
-    assert "add 198.51.100.23 to the key's IP whitelist" in report.error.message
+    assert "OKX sees this machine as 198.51.100.23" in report.error.cause
+    assert "Add 198.51.100.23 to the key's IP whitelist" in report.error.fix
+    assert "okx-wizard rebind PROFILE --ip 198.51.100.23" in report.error.fix
     assert steps.final["ip"] == "failed"
     assert steps.final["permissions"] == "skipped"
 

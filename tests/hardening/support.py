@@ -170,11 +170,11 @@ class Home:
         """
         from okx_wizard.core.fsutil import ensure_private_dir
         from okx_wizard.core.secret import Secret
-        from okx_wizard.core.vault import KdfParams, VaultKeyring
+        from okx_wizard.core.vault import CHEAPEST_KDF, VaultKeyring
 
         ensure_private_dir(self.data_dir)
         for path in (self.vault_path, self.data_dir / "vault-simulator.bin"):
-            vault = VaultKeyring(path, Secret(VAULT_PASSWORD), kdf=KdfParams(1, 1024, 1))
+            vault = VaultKeyring(path, Secret(VAULT_PASSWORD), kdf=CHEAPEST_KDF)
             vault._store({})
 
     @property

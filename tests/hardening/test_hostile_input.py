@@ -673,7 +673,7 @@ def _metadata_cases(good: str) -> dict[FileCase, bytes]:
         FileCase("unknown-key", "a key this version does not know", False): edit(
             "[profiles.bot]", "[profiles.bot]\nnickname = 'mine'"
         ),
-        FileCase("bad-port", "base_url with port 99999", False): re.sub(
+        FileCase("bad-port", "base_url with port 99999", True): re.sub(
             r"base_url = [^\n]+", 'base_url = "http://127.0.0.1:99999"', good, count=1
         ).encode(),
     }

@@ -36,7 +36,7 @@ from okx_wizard.core.models import Intentions
 from okx_wizard.core.secret import Credentials, Secret
 from okx_wizard.core.simulator import Fault, SimKey, Simulator
 from okx_wizard.core.validation import parse_stdin_credentials
-from okx_wizard.core.vault import KdfParams, VaultKeyring
+from okx_wizard.core.vault import CHEAPEST_KDF, VaultKeyring
 from tests.hardening.conftest import HomeFactory, Record
 from tests.hardening.faulty_keyring import FaultyKeyring
 from tests.hardening.support import (
@@ -103,8 +103,7 @@ def test_cli_flows_leak_no_secret(make_home: HomeFactory, record: Record) -> Non
         sim.clear_faults()
         env_run = home.cli("env", "bot", "--format", "json")
         child = (
-            "import os; e = os.environ; "
-            "print(len(e['OKX_API_SECRET']), len(e['OKX_API_PASSPHRASE']))"
+            "import os; e = os.environ; print(len(e['OKX_SECRET_KEY']), len(e['OKX_PASSPHRASE']))"
         )
         cli("exec", "exec", "bot", "--", sys.executable, "-c", child)
         assert cli("remove", "remove", "bot", "--yes").code == 0
@@ -313,7 +312,7 @@ def test_every_rewrite_is_atomic_and_fsynced(
     store = MetadataStore(tmp_path / "cfg" / "profiles.toml")
     store.save(ProfileMeta(name="bot", api_key_hint="55b2…e9a8"))
     store.save_draft("next", {"step": "capture"})
-    vault = VaultKeyring(tmp_path / "data" / "vault.bin", Secret("pw"), kdf=KdfParams(1, 1024, 1))
+    vault = VaultKeyring(tmp_path / "data" / "vault.bin", Secret("pw"), kdf=CHEAPEST_KDF)
     vault.set_password("svc", "bot:active", "value")
     vault.delete_password("svc", "bot:active")
     writes = [e for e in events if e[0].startswith("open")]

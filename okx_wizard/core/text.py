@@ -1,0 +1,52 @@
+"""Text from a server or a file, made safe to print: one cleaner shared by the CLI and the TUI.
+
+A string that came from OKX (or anything posing as OKX) or from a file on disk is data. It must
+never move the cursor, recolour or clear a terminal (escape sequences), forge a line of the
+report (line breaks, U+2028/U+2029), or reorder what is shown (bidi overrides).
+"""
+
+from __future__ import annotations
+
+# C0 controls (line breaks and ESC included), DEL, C1 controls (CSI, OSC as single bytes),
+# zero-width and bidi marks, the Unicode line and paragraph separators, bidi overrides and
+# isolates, and the byte-order mark.
+_UNSAFE: frozenset[int] = frozenset(
+    [
+        *range(0x00, 0x20),
+        0x7F,
+        *range(0x80, 0xA0),
+        *range(0x200B, 0x2010),
+        0x2028,
+        0x2029,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        0xFEFF,
+    ]
+)
+
+
+def _visible(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` on one line with every control, line-breaking or bidi character made visible.
+
+    ``"a\\x1b[2Jb"`` becomes ``"a\\\\x1b[2Jb"``: the escape sequence is shown as text and does
+    nothing. Ordinary text, accents and emoji included, is returned unchanged.
+    """
+    if not any(ord(c) in _UNSAFE for c in text):
+        return text
+    return "".join(_visible(c) if ord(c) in _UNSAFE else c for c in text)
+
+
+# Square brackets open markup in Rich and Textual; a quote from a server never carries any.
+_NO_MARKUP = str.maketrans("[]", "()")
+
+
+def quote(text: str, limit: int) -> str:
+    """A server's words made safe to quote inside a message: one line, no control character,
+    no markup bracket, at most ``limit`` characters (an ellipsis marks a cut)."""
+    line = printable(" ".join(text.split())).translate(_NO_MARKUP)
+    return line if len(line) <= limit else line[: limit - 1] + "…"
