@@ -17,37 +17,30 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from okx_wizard.core.errors import WizardError
-from okx_wizard.core.wizard_state import STEP_NAMES, WizardState
+from okx_wizard.core.wizard_state import WizardState
+from okx_wizard.screens import steps
+from okx_wizard.widgets.plain import visible
 
 if TYPE_CHECKING:
     from okx_wizard.core.api import Workspace
     from okx_wizard.core.metadata import ProfileMeta
+    from okx_wizard.screens.base import StepScreen
+    from okx_wizard.screens.protocol import WizardHost
 
 
-_STEP_CLASSES: dict[str, str] = {
-    "start": "StartScreen",
-    "before_you_start": "BeforeYouStartScreen",
-    "sub_account": "SubAccountScreen",
-    "permissions": "PermissionsScreen",
-    "passphrase": "PassphraseScreen",
-    "capture": "CaptureScreen",
-    "test_connection": "TestConnectionScreen",
-    "saved": "SavedScreen",
-}
-
-
-def step_screen(index: int) -> Screen[None]:
-    """A fresh screen for wizard step ``index`` (it loads itself from the state object).
+def step_screen(name: str) -> StepScreen:
+    """A fresh screen for the wizard step ``name`` (it loads itself from the state object).
 
     Only that step's module is imported, so start-up does not pay for the later steps (the
     strength meter, the QR code, the check list).
     """
     import importlib
 
-    name = STEP_NAMES[index]
-    module = importlib.import_module(f"okx_wizard.screens.{name}")
-    screen_class: type[Screen[None]] = getattr(module, _STEP_CLASSES[name])
-    return screen_class()
+    step = steps.step_named(name)
+    screen_class: type[StepScreen] = getattr(importlib.import_module(step.module), step.screen)
+    screen = screen_class()
+    screen.step_name = step.name
+    return screen
 
 
 class OkxWizardApp(App[int]):
@@ -81,6 +74,7 @@ class OkxWizardApp(App[int]):
         self.profile_metas: dict[str, ProfileMeta] = {}
         self._draft_name = ""
         self._home_below = False
+        self._deferred_vault: str | None = None
 
     def on_ready(self) -> None:
         """The first frame is on screen: run the hook given by the entry point (signals)."""
@@ -126,49 +120,75 @@ class OkxWizardApp(App[int]):
         try:
             backend = self.workspace.backend_status()
         except WizardError as exc:
-            self.call_from_thread(self.notify, exc.message, severity="error")
+            self.call_from_thread(self.notify, visible(exc.message), severity="error", markup=False)
             return
         if not backend.secure:
             self.call_from_thread(self._ask_vault, backend.reason)
 
     def _ask_vault(self, reason: str) -> None:
-        from okx_wizard.screens.vault import VaultScreen
+        from okx_wizard.screens.vault import VaultScreen, vault_file_exists
 
-        self.push_screen(VaultScreen(reason, unlock=bool(self.profile_names)))
+        if (
+            self.simulator
+            and not vault_file_exists(self)
+            and steps.comes_before(self.state.step or steps.first(self.state.mode), steps.CAPTURE)
+        ):
+            self.defer_vault(reason)
+            return
+        self.push_screen(VaultScreen(reason))
+
+    def defer_vault(self, reason: str) -> None:
+        """Ask for the vault only when a key is about to be captured (the simulator's first run).
+
+        Someone trying the tool with ``--simulator`` meets the wizard first, not a password
+        demand; nothing is stored before the capture step, and from there on only in the store
+        the user chose (the vault, or plaintext with typed consent), as for a real key.
+        """
+        self._deferred_vault = reason
 
     # -- the step sequence -----------------------------------------------------------------------
-    def start_wizard(self, state: WizardState, step: int | None = None) -> None:
-        """Begin (or resume) a setup or rotation with ``state`` at ``step``."""
+    def start_wizard(self, state: WizardState, step: str | None = None) -> None:
+        """Begin (or resume) a setup or rotation with ``state`` at the step named ``step``."""
         self.push_screen(
             self._begin_wizard(state, step, home_below=self._screen_is_home(self.screen))
         )
 
-    def first_step(self, state: WizardState) -> Screen[None]:
+    def first_step_screen(self, state: WizardState) -> Screen[None]:
         """The first step of a new setup as the app's first screen (nothing below it)."""
         return self._begin_wizard(state, None, home_below=False)
 
     def _begin_wizard(
-        self, state: WizardState, step: int | None, *, home_below: bool
+        self, state: WizardState, step: str | None, *, home_below: bool
     ) -> Screen[None]:
         self.state = state
-        self._draft_name = state.profile if state.step > state.first_step else ""
+        self._draft_name = state.profile if steps.is_past_first(state.mode, state.step) else ""
         self._home_below = home_below
-        self.state.step = state.first_step if step is None else step
+        self.state.step = steps.first(state.mode) if step is None else steps.step_named(step).name
         return step_screen(self.state.step)
 
-    def show_step(self, index: int) -> None:
-        """Replace the current step with step ``index``; the draft is saved on the way."""
-        self.state.step = index
+    def show_step(self, name: str) -> None:
+        """Replace the current step with the step ``name``; the draft is saved on the way."""
+        if name == steps.CAPTURE and self._deferred_vault is not None:
+            from okx_wizard.screens.vault import VaultScreen
+
+            reason, self._deferred_vault = self._deferred_vault, None
+            self.push_screen(VaultScreen(reason), lambda _opened: self.show_step(name))
+            return
+        self.state.step = steps.step_named(name).name
         self.save_draft()
-        self.switch_screen(step_screen(index))
+        self.switch_screen(step_screen(name))
 
     def go_next(self) -> None:
-        if self.state.step + 1 < len(STEP_NAMES):
-            self.show_step(self.state.step + 1)
+        """On to the next step of the setup or rotation (the registry's order)."""
+        following = steps.after(self.state.mode, self.state.step)
+        if following is not None:
+            self.show_step(following)
 
     def go_back(self) -> None:
-        if self.state.step > self.state.first_step:
-            self.show_step(self.state.step - 1)
+        """Back one step; from the first, out of the wizard (home, or quit when started alone)."""
+        previous = steps.before(self.state.mode, self.state.step)
+        if previous is not None:
+            self.show_step(previous)
             return
         if self._home_below:
             self.leave_wizard()
@@ -186,6 +206,11 @@ class OkxWizardApp(App[int]):
 
         if isinstance(self.screen, HomeScreen):
             self.screen.reload(clear=True)
+
+    def remember_profiles(self, profiles: list[ProfileMeta]) -> None:
+        """Keep the profiles just read, for the screens that list or check names."""
+        self.profile_names = {p.name for p in profiles}
+        self.profile_metas = {p.name: p for p in profiles}
 
     def show_home(self) -> None:
         from okx_wizard.screens.home import HomeScreen
@@ -311,6 +336,12 @@ class OkxWizardApp(App[int]):
         """Disabled for the same reason as :meth:`action_screenshot`."""
         self.action_screenshot()
         return None
+
+
+if TYPE_CHECKING:
+
+    def _is_a_wizard_host(app: OkxWizardApp) -> WizardHost:
+        return app  # mypy proves here that the app implements what the screens may ask of it
 
 
 __all__ = ["OkxWizardApp", "step_screen"]

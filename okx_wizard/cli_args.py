@@ -2,8 +2,7 @@
 
 Subcommands are not listed here: each module of :data:`COMMAND_MODULES` exports ``COMMANDS``
 (a tuple of :class:`~okx_wizard.cli_spec.CommandSpec`) and may export ``OPTIONS`` (a tuple of
-:class:`~okx_wizard.cli_spec.CommandOption` adding flags to a command declared elsewhere). A
-module listed here that is not installed yet is skipped.
+:class:`~okx_wizard.cli_spec.CommandOption` adding flags to a command declared elsewhere).
 """
 
 from __future__ import annotations
@@ -76,15 +75,9 @@ def _common() -> _Parser:
 
 
 def command_modules() -> Iterator[ModuleType]:
-    """The installed modules of :data:`COMMAND_MODULES`, in order."""
+    """The modules of :data:`COMMAND_MODULES`, in order."""
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        yield module
+        yield importlib.import_module(name)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,13 +9,13 @@ from okx_wizard.cli_output import (
     err,
     format_report,
     jsonable,
-    printable,
     printable_value,
     to_json,
     usage,
 )
 from okx_wizard.cli_runtime import run_async, signals_deferred
 from okx_wizard.cli_spec import CommandSpec, add_tool_option, add_where_options
+from okx_wizard.core.text import printable
 from okx_wizard.exit_codes import EXIT_FAILED, EXIT_OK
 
 if TYPE_CHECKING:

@@ -8,8 +8,9 @@ import sys
 from typing import TYPE_CHECKING
 
 from okx_wizard.cli_commands import profile_name
-from okx_wizard.cli_output import err, printable, to_json, usage
+from okx_wizard.cli_output import err, to_json, usage
 from okx_wizard.cli_spec import CommandSpec, add_tool_option
+from okx_wizard.core.text import printable
 from okx_wizard.exit_codes import EXIT_OK
 
 if TYPE_CHECKING:

@@ -6,9 +6,10 @@ import sys
 from typing import TYPE_CHECKING
 
 from okx_wizard.cli_commands import add_key_intent_options, profile_name
-from okx_wizard.cli_output import format_report, printable, to_json, usage
+from okx_wizard.cli_output import format_report, to_json, usage
 from okx_wizard.cli_runtime import run_async, signals_deferred
 from okx_wizard.cli_spec import CommandSpec, add_where_options
+from okx_wizard.core.text import printable
 from okx_wizard.exit_codes import EXIT_FAILED, EXIT_OK
 
 if TYPE_CHECKING:

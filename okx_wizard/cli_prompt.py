@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from okx_wizard.core.secret import Secret
 
-MIN_NEW_VAULT_PASSWORD = 10
+from okx_wizard.core.vault_password import NEW_VAULT_PASSWORD_MIN as MIN_NEW_VAULT_PASSWORD
+
 _MAX_LINE = 4096
 
 
@@ -53,20 +54,15 @@ def read_hidden(prompt: str) -> str:
     return data.decode("utf-8", "replace").rstrip("\r\n")
 
 
-def prompt_password(purpose: str, *, new: bool | None = None) -> Secret:
-    """Ask for the vault password; for a new vault, twice and at least 10 characters.
-
-    ``new`` says whether the vault is being created; when the caller does not say, the store's
-    prompt text tells ("Choose a password for the new encrypted vault …").
-    """
+def prompt_password(purpose: str, *, new: bool = False) -> Secret:
+    """Ask for the password of the vault at ``purpose``; a new one twice, ≥ 10 characters."""
     from okx_wizard.core.errors import StorageError
     from okx_wizard.core.secret import Secret
 
-    if new is None:
-        new = purpose.lower().startswith("choose")
     label = (
-        purpose
-        if purpose.lower().startswith(("vault", "choose"))
+        f"Choose a password for the new encrypted vault ({purpose}), at least "
+        f"{MIN_NEW_VAULT_PASSWORD} characters"
+        if new
         else f"Vault password ({purpose})"
     )
     try:

@@ -69,31 +69,10 @@ def base_url_type(value: str) -> str:
 
 
 def checked_base_url(value: str) -> str:
-    """``value`` if it is a safe base URL: the core's rules, and http only to loopback.
-
-    The key, passphrase and signature must never cross a network in clear text.
-    """
-    import ipaddress
-    from urllib.parse import urlsplit
-
-    from okx_wizard.core.errors import UsageError
+    """``value`` if it is a safe base URL (https, or http only to loopback: the core's rule)."""
     from okx_wizard.core.validation import validate_base_url
 
-    url = validate_base_url(value)
-    parts = urlsplit(url)
-    if parts.scheme == "https":
-        return url
-    host = (parts.hostname or "").lower()
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise UsageError(
-            f"http://{host} would send the key and its signature in clear text: "
-            "use https://, or http:// only to 127.0.0.1, ::1 or localhost"
-        )
-    return url
+    return validate_base_url(value)
 
 
 def add_where_options(parser: argparse.ArgumentParser) -> None:

@@ -183,6 +183,12 @@ OKX_CODES: dict[str, CodeInfo] = {
         "Run from a machine in a place OKX serves for this account; changing the key's "
         "IP whitelist does not help.",
     ),
+    "59000": CodeInfo(
+        "permission",
+        "OKX refuses to change the account or position mode while the account has open "
+        "positions or orders.",
+        "Close the sub-account's positions and cancel its open orders, then try again.",
+    ),
     # -- the sub-account key API (OKX.md "Sub-account key API"); all answered with HTTP 200 ----
     "59500": CodeInfo(
         "permission",

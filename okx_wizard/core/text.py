@@ -15,6 +15,7 @@ _UNSAFE: frozenset[int] = frozenset(
         *range(0x00, 0x20),
         0x7F,
         *range(0x80, 0xA0),
+        0x061C,
         *range(0x200B, 0x2010),
         0x2028,
         0x2029,

@@ -1,7 +1,8 @@
 """The wizard's answers: one object every step reads and writes, so Back and resume lose nothing.
 
-Secrets (the passphrase typed on step 4, the credentials captured on step 5) live here in memory
-only, as :class:`Secret` / :class:`Credentials`; :meth:`WizardState.to_draft` never includes them.
+Secrets (the passphrase typed on its step, the credentials captured on the capture step) live
+here in memory only, as :class:`Secret` / :class:`Credentials`; :meth:`WizardState.to_draft`
+never includes them. Which step is shown is a plain name here: the order is the UI's business.
 """
 
 from __future__ import annotations
@@ -15,31 +16,8 @@ if TYPE_CHECKING:  # models load with the first check, not with the first screen
     from okx_wizard.core.models import Intentions, Report, UseCase
 
 Mode = Literal["setup", "rotate"]
-DRAFT_VERSION = 1
-
-STEP_NAMES: tuple[str, ...] = (
-    "start",
-    "before_you_start",
-    "sub_account",
-    "permissions",
-    "passphrase",
-    "capture",
-    "test_connection",
-    "saved",
-)
-STEP_TITLES: tuple[str, ...] = (
-    "Start",
-    "Before you start",
-    "Sub-account",
-    "Permissions and IP binding",
-    "Passphrase",
-    "Create the key",
-    "Test the connection",
-    "Saved",
-)
-# Rotation reuses the profile's settings: it starts at the form summary (step 3).
-ROTATE_FIRST_STEP = 3
-CAPTURE_STEP = 5
+# Version 2 saves the step by name (version 1 saved its index; the UI migrates those).
+DRAFT_VERSION = 2
 
 
 class ChecklistItem(NamedTuple):
@@ -57,7 +35,7 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
     ChecklistItem("password_manager", "A password manager is ready", False),
 )
 
-# What the user must type to keep a withdraw-capable key (SPEC §3 step 3).
+# What the user must type to keep a withdraw-capable key (SPEC §3, permissions).
 WITHDRAW_CONFIRMATION = "I accept withdraw risk"
 
 _DRAFT_FIELDS: tuple[str, ...] = (
@@ -81,6 +59,13 @@ _DRAFT_FIELDS: tuple[str, ...] = (
 )
 
 
+# A draft is a file: its strings lose control characters (but tab and newline), so that no
+# escape sequence from it reaches the terminal through a field that shows it.
+_NO_CONTROLS: dict[int, None] = {
+    code: None for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if code not in (0x09, 0x0A)
+}
+
+
 def _same_type(value: object, expected: type) -> bool:
     """``value`` is exactly of the plain type ``expected`` (a bool is not an int here)."""
     if expected is int and isinstance(value, bool):
@@ -90,10 +75,10 @@ def _same_type(value: object, expected: type) -> bool:
 
 @dataclass(eq=False)  # a mutable state: the same object, not equal values, is what counts
 class WizardState:
-    """Every answer of steps 0–5, plus in-memory secrets that never reach a draft."""
+    """Every answer up to the capture step, plus in-memory secrets that never reach a draft."""
 
     mode: Mode = "setup"
-    step: int = 0
+    step: str = ""  # the name of the step shown (the UI's step registry); "" before any
     profile: str = ""
     region: str = "global"
     demo: bool = False
@@ -120,10 +105,6 @@ class WizardState:
     saved: bool = False
 
     # -- derived ---------------------------------------------------------------------------------
-    @property
-    def first_step(self) -> int:
-        return ROTATE_FIRST_STEP if self.mode == "rotate" else 0
-
     @property
     def ip_whitelist(self) -> list[str]:
         """The trusted IPs as typed: one per line or separated by commas/spaces."""
@@ -173,7 +154,7 @@ class WizardState:
         return self.has_captured and not self.saved
 
     def set_credentials(self, creds: Credentials | None) -> None:
-        """Restore captured credentials (resume): they fill step 5 and the passphrase."""
+        """Restore captured credentials (resume): they fill the capture step and the passphrase."""
         if creds is None:
             return
         self.captured_api_key = creds.api_key
@@ -210,7 +191,9 @@ class WizardState:
                 continue
             value = draft[name]
             expected = type(getattr(defaults, name))
-            if _same_type(value, expected):
+            if isinstance(value, str) and expected is str:
+                setattr(state, name, value.translate(_NO_CONTROLS))
+            elif _same_type(value, expected):
                 setattr(state, name, value)
             elif expected is dict and isinstance(value, dict):
                 setattr(state, name, {str(k): bool(v) for k, v in value.items()})
@@ -220,5 +203,4 @@ class WizardState:
             state.use_case = "trading"
         if state.region not in ("global", "eea", "us"):
             state.region = "global"
-        state.step = max(0, min(state.step, len(STEP_NAMES) - 1))
         return state

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Footer, Input
 
-from okx_wizard.core.wizard_state import STEP_TITLES, WizardState
+from okx_wizard.core.wizard_state import WizardState
+from okx_wizard.screens import steps
+from okx_wizard.screens.protocol import HostedScreen
 from okx_wizard.widgets.checked_input import CheckedInput
-
-if TYPE_CHECKING:
-    from okx_wizard.app import OkxWizardApp
-
+from okx_wizard.widgets.plain import DataStatic, plain, without_controls
 
 W = TypeVar("W", bound=Widget)
 
@@ -37,6 +37,18 @@ class Field(Input):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Next")]
 
+    def _on_paste(self, event: events.Paste) -> None:
+        """A terminal paste's first line, without control characters (no escape code shown)."""
+        event.stop()
+        event.prevent_default()
+        lines = without_controls(event.text).splitlines()
+        if not lines or not lines[0]:
+            return
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(lines[0])
+        else:
+            self.replace(lines[0], *self.selection)
+
 
 class CheckedField(CheckedInput):
     """A CheckedInput (verdict in its bottom border) whose Enter shows as "Next"."""
@@ -44,25 +56,22 @@ class CheckedField(CheckedInput):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "submit", "Next")]
 
 
-class StepBar(Static):
+class StepBar(DataStatic):
     """One line on top: which step of how many, and which profile."""
 
 
-class StepScreen(Screen[None]):
-    """Base of the wizard steps: loads from and saves to the one :class:`WizardState`."""
+class StepScreen(HostedScreen, Screen[None]):
+    """Base of the wizard steps: loads from and saves to the one :class:`WizardState`.
 
-    STEP: ClassVar[int] = 0
+    Made by ``app.step_screen``, which sets :attr:`step_name` from the step registry.
+    """
+
+    step_name: str = ""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("enter", "next", "Next"),
     ]
-
-    @property
-    def wizard(self) -> OkxWizardApp:
-        from okx_wizard.app import OkxWizardApp
-
-        assert isinstance(self.app, OkxWizardApp)
-        return self.app
 
     @property
     def state(self) -> WizardState:
@@ -76,10 +85,10 @@ class StepScreen(Screen[None]):
             super()._pop_result_callback()
 
     def compose(self) -> ComposeResult:
-        yield StepBar(self.step_title(), classes="step-bar")
+        yield StepBar(plain(self.step_title()), classes="step-bar")
         with VerticalScroll(classes="step-body"):
             yield from self.compose_body()
-        yield Static("", classes="step-problem")
+        yield DataStatic(classes="step-problem")
         yield Footer(show_command_palette=False)
 
     def compose_body(self) -> ComposeResult:
@@ -88,13 +97,12 @@ class StepScreen(Screen[None]):
 
     def step_title(self) -> str:
         state = self.state
-        first = state.first_step
-        total = len(STEP_TITLES) - first
-        number = self.STEP - first + 1
+        name = self.step_name or state.step
+        number, total = steps.position(state.mode, name)
         who = "rotating" if state.mode == "rotate" else "profile"
         where = f" · {who} {state.profile}" if state.profile else ""
         sim = " · SIMULATOR" if self.wizard.simulator else ""
-        text = f"Step {number}/{total}: {STEP_TITLES[self.STEP]}{where}{sim}"
+        text = f"Step {number}/{total}: {steps.step_named(name).title}{where}{sim}"
         return f" okx-wizard · {text}" if len(text) < 65 else f" {text}"
 
     # -- state -----------------------------------------------------------------------------------
@@ -136,8 +144,8 @@ class StepScreen(Screen[None]):
         self.refresh_problems(quiet=not self.query_one(".step-problem").display)
 
     def _problem_line(self, text: str) -> None:
-        line = self.query_one(".step-problem", Static)
-        line.update(text)
+        line = self.query_one(".step-problem", DataStatic)
+        line.update(plain(text))
         line.display = bool(text)
 
     # -- keys ------------------------------------------------------------------------------------

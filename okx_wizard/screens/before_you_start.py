@@ -20,7 +20,6 @@ from okx_wizard.widgets.tick import Tick
 class BeforeYouStartScreen(StepScreen):
     """Step 1: 2FA, the official site, anti-phishing code, a password manager."""
 
-    STEP = 1
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+o", "copy_url", "Copy URL"),
     ]

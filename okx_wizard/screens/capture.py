@@ -22,6 +22,7 @@ from okx_wizard.core.validation import (
     strip_paste_artifacts,
 )
 from okx_wizard.screens.base import StepScreen
+from okx_wizard.widgets.plain import DataStatic, plain
 from okx_wizard.widgets.secret_input import SecretField, SecretInput
 
 PENDING_DELAY = 0.4
@@ -51,7 +52,6 @@ def sample_text(mode: str) -> str:
 class CaptureScreen(StepScreen):
     """Step 5: API key, secret key and passphrase, masked, cleaned and checked as they arrive."""
 
-    STEP = 5
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+t", "use_sample", "Fill sample"),
     ]
@@ -78,7 +78,7 @@ class CaptureScreen(StepScreen):
         for field, title in zip(fields, titles, strict=True):
             field.border_title = title
             yield field
-        yield Static("", id="pending-status", classes="field-check")
+        yield DataStatic(id="pending-status", classes="field-check")
         if self.wizard.simulator:
             yield Static(sample_text(self.state.mode), id="sample", classes="sample")
 
@@ -174,7 +174,7 @@ class CaptureScreen(StepScreen):
 
     def _status(self, text: str) -> None:
         if self.is_mounted:
-            self.query_one("#pending-status", Static).update(text)
+            self.query_one("#pending-status", DataStatic).update(plain(text))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "use_sample":

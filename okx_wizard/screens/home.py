@@ -14,9 +14,10 @@ from okx_wizard.core.api import age_days
 from okx_wizard.core.errors import WizardError
 from okx_wizard.core.models import Report
 from okx_wizard.core.wizard_state import WizardState
+from okx_wizard.screens.protocol import HostedScreen
+from okx_wizard.widgets.plain import DataStatic, plain, plain_cell
 
 if TYPE_CHECKING:
-    from okx_wizard.app import OkxWizardApp
     from okx_wizard.core.metadata import ProfileMeta
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -44,16 +45,12 @@ def last_check_text(last: dict[str, Any] | None) -> str:
 
 def report_text(report: Report) -> str:
     """A check's outcome in a few lines for the panel under the table."""
-    if report.error is not None:
-        code = f" (OKX {report.error.okx_code})" if report.error.okx_code else ""
-        head = f"✗ {report.profile}: {report.error.kind}{code} — {report.error.message}"
-    else:
-        head = f"✓ {report.profile}: the key works."
-    lines = [head] + [f"! {w.code}: {w.message}" for w in report.warnings]
-    return "\n".join(lines)
+    from okx_wizard.core.report_text import report_lines
+
+    return "\n".join(report_lines(report, brief=True))
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(HostedScreen, Screen[None]):
     """The profiles of this realm (real or simulator) and what can be done with them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -63,13 +60,6 @@ class HomeScreen(Screen[None]):
         Binding("d", "remove", "Remove"),
         Binding("escape", "app.quit", "Quit", show=False),
     ]
-
-    @property
-    def wizard(self) -> OkxWizardApp:
-        from okx_wizard.app import OkxWizardApp
-
-        assert isinstance(self.app, OkxWizardApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         sim = " · SIMULATOR profiles" if self.wizard.simulator else ""
@@ -81,7 +71,7 @@ class HomeScreen(Screen[None]):
             id="home-help",
             classes="hint",
         )
-        yield Static("", id="home-detail", classes="detail")
+        yield DataStatic(id="home-detail", classes="detail")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -96,15 +86,15 @@ class HomeScreen(Screen[None]):
         table.clear()
         for meta in sorted(profiles, key=lambda m: m.name):
             age = age_days(meta.key_since)
-            table.add_row(
+            cells = (
                 meta.name,
                 meta.region,
                 "demo" if meta.demo else "live",
                 meta.api_key_hint or "-",
                 "-" if age is None else f"{age} d",
                 last_check_text(meta.last_check),
-                key=meta.name,
             )
+            table.add_row(*map(plain_cell, cells), key=meta.name)
 
     def reload(self, *, clear: bool = False) -> None:
         """Read the profiles again (after a setup, rotation or removal)."""
@@ -122,14 +112,13 @@ class HomeScreen(Screen[None]):
         self.app.call_from_thread(self._loaded, profiles)
 
     def _loaded(self, profiles: list[ProfileMeta]) -> None:
-        self.wizard.profile_names = {p.name for p in profiles}
-        self.wizard.profile_metas = {p.name: p for p in profiles}
+        self.wizard.remember_profiles(profiles)
         self.fill(profiles)
         if not profiles:
             self._detail("No profiles left: press n to set one up.")
 
     def _detail(self, text: str) -> None:
-        self.query_one("#home-detail", Static).update(text)
+        self.query_one("#home-detail", DataStatic).update(plain(text))
 
     def selected(self) -> ProfileMeta | None:
         table = self.query_one("#profiles", DataTable)
@@ -154,7 +143,7 @@ class HomeScreen(Screen[None]):
         if meta is None:
             return
         table = self.query_one("#profiles", DataTable)
-        table.update_cell(meta.name, "check", "… checking")
+        table.update_cell(meta.name, "check", plain_cell("… checking"))
         self._detail(f"… Checking {meta.name}")
         self._check(meta.name)
 

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Static
 
 from okx_wizard.core.errors import WizardError
-from okx_wizard.core.wizard_state import CAPTURE_STEP, WizardState
-from okx_wizard.screens.opening import remember_profiles
+from okx_wizard.core.wizard_state import WizardState
+from okx_wizard.screens import steps
+from okx_wizard.screens.protocol import HostedScreen
+from okx_wizard.widgets.plain import DataStatic, plain, visible
 
 if TYPE_CHECKING:
-    from okx_wizard.app import OkxWizardApp
     from okx_wizard.core.metadata import ProfileMeta
 
 
@@ -38,7 +38,7 @@ def rotation_state(meta: ProfileMeta) -> WizardState:
     )
 
 
-class LaunchScreen(Screen[None]):
+class LaunchScreen(HostedScreen, Screen[None]):
     """Shown for a moment at start when something must be decided before the first screen."""
 
     def __init__(
@@ -60,14 +60,9 @@ class LaunchScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # No footer: this screen is covered before the first frame, unless opening fails, and
         # then its text says how to quit. A footer here costs a visible part of the start-up.
-        yield Static("okx-wizard — opening the profiles and the secret store…", id="launch")
-
-    @property
-    def wizard(self) -> OkxWizardApp:
-        from okx_wizard.app import OkxWizardApp
-
-        assert isinstance(self.app, OkxWizardApp)
-        return self.app
+        yield DataStatic(
+            plain("okx-wizard — opening the profiles and the secret store…"), id="launch"
+        )
 
     def on_mount(self) -> None:
         """Go on from what :func:`opening_screen` read and decided, before the first frame."""
@@ -75,12 +70,12 @@ class LaunchScreen(Screen[None]):
             self._fail(self._failure)
             return
         profiles, drafts = self._profiles, self._drafts
-        remember_profiles(self.wizard, profiles)
+        self.wizard.remember_profiles(profiles)
         if self._vault_reason is not None:
             from okx_wizard.screens.vault import VaultScreen
 
             self.app.push_screen(
-                VaultScreen(self._vault_reason, unlock=bool(profiles)),
+                VaultScreen(self._vault_reason),
                 lambda _ok: self._begin(profiles, drafts),
             )
         else:
@@ -89,7 +84,7 @@ class LaunchScreen(Screen[None]):
             self.wizard.probe_storage()
 
     def _fail(self, message: str) -> None:
-        self.query_one("#launch", Static).update(f"✗ {message}\n\nPress ctrl+q to quit.")
+        self.query_one("#launch", DataStatic).update(plain(f"✗ {message}\n\nPress ctrl+q to quit."))
 
     def _begin(self, profiles: list[ProfileMeta], drafts: list[str]) -> None:
         app = self.wizard
@@ -128,7 +123,9 @@ class LaunchScreen(Screen[None]):
         try:
             found = self.wizard.workspace.pending(name)
         except WizardError as exc:
-            self.app.call_from_thread(self.app.notify, exc.message, severity="error")
+            self.app.call_from_thread(
+                self.app.notify, visible(exc.message), severity="error", markup=False
+            )
             self.app.call_from_thread(fallback)
             return
         if found is None:
@@ -142,12 +139,13 @@ class LaunchScreen(Screen[None]):
 
         state = WizardState.from_draft(draft)
         state.profile = state.profile or name
+        state.step = saved_at = steps.draft_step(draft)
 
         def answer(resume: bool | None) -> None:
             if resume:
                 state.set_credentials(creds)
-                step = CAPTURE_STEP if creds is not None else min(state.step, CAPTURE_STEP - 1)
-                self.wizard.start_wizard(state, max(step, state.first_step))
+                step = steps.resume_step(state.mode, saved_at, has_key=creds is not None)
+                self.wizard.start_wizard(state, step)
             else:
                 self._discard(name)
                 fallback()
@@ -161,4 +159,6 @@ class LaunchScreen(Screen[None]):
         try:
             self.wizard.workspace.discard_pending(name)
         except WizardError as exc:
-            self.app.call_from_thread(self.app.notify, exc.message, severity="error")
+            self.app.call_from_thread(
+                self.app.notify, visible(exc.message), severity="error", markup=False
+            )

@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
+from okx_wizard.widgets.plain import DataStatic, plain
+
 
 class Question(ModalScreen[bool]):
     """A yes/no question: y or Enter on the yes button says yes; n or Escape says no."""
@@ -35,7 +37,7 @@ class Question(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.text, classes="dialog-text")
+            yield DataStatic(plain(self.text), classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes_label} ({self.YES_KEY})", id="yes", variant="primary")
                 yield Button(f"{self.no_label} ({self.NO_KEY})", id="no")

@@ -14,11 +14,11 @@ from okx_wizard.core.wizard_state import WizardState
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from okx_wizard.app import OkxWizardApp
     from okx_wizard.core.metadata import ProfileMeta
+    from okx_wizard.screens.protocol import WizardHost
 
 
-def opening_screen(app: OkxWizardApp) -> Screen[None]:
+def opening_screen(app: WizardHost) -> Screen[None]:
     """The first screen: a new setup's first step at once when nothing comes before it.
 
     Otherwise a :class:`LaunchScreen`, which decides once mounted: the home screen, a rotation,
@@ -34,16 +34,23 @@ def opening_screen(app: OkxWizardApp) -> Screen[None]:
     except WizardError as exc:
         return _launch_screen(failure=exc.message)
     vault_reason, probe = _storage(app)
-    if vault_reason is not None or _asks_first(app, profiles, drafts):
+    asks_first = _asks_first(app, profiles, drafts)
+    if vault_reason is not None and not asks_first and app.simulator:
+        from okx_wizard.screens.vault import vault_file_exists
+
+        if not vault_file_exists(app):  # sample keys: the wizard first, the vault at capture
+            app.defer_vault(vault_reason)
+            vault_reason = None
+    if vault_reason is not None or asks_first:
         return _launch_screen(profiles, drafts, vault_reason=vault_reason, probe=probe)
-    remember_profiles(app, profiles)
-    screen = app.first_step(WizardState(profile=app.launch_profile or ""))
+    app.remember_profiles(profiles)
+    screen = app.first_step_screen(WizardState(profile=app.launch_profile or ""))
     if probe:
         app.call_later(app.probe_storage)
     return screen
 
 
-def _storage(app: OkxWizardApp) -> tuple[str | None, bool]:
+def _storage(app: WizardHost) -> tuple[str | None, bool]:
     """Why the vault must be opened first (None: it need not), and whether to probe the keyring.
 
     Nothing to decide when a vault password or plaintext consent settles storage; the fast
@@ -60,7 +67,7 @@ def _storage(app: OkxWizardApp) -> tuple[str | None, bool]:
     return (None if known.secure else known.reason), False
 
 
-def _asks_first(app: OkxWizardApp, profiles: list[ProfileMeta], drafts: list[str]) -> bool:
+def _asks_first(app: WizardHost, profiles: list[ProfileMeta], drafts: list[str]) -> bool:
     """Whether a screen comes before a new setup: a rotation, the home screen, a resume."""
     mode, name = app.launch_mode, app.launch_profile
     if mode == "rotate" or (mode == "home" and profiles):
@@ -68,7 +75,7 @@ def _asks_first(app: OkxWizardApp, profiles: list[ProfileMeta], drafts: list[str
     return bool((name and name in drafts) or (not name and drafts))
 
 
-def _vault_may_be_needed(app: OkxWizardApp) -> bool:
+def _vault_may_be_needed(app: WizardHost) -> bool:
     """True unless a vault password or plaintext consent already settles where secrets go."""
     ctx = app.workspace.ctx
     return (
@@ -76,11 +83,6 @@ def _vault_may_be_needed(app: OkxWizardApp) -> bool:
         and not ctx.allow_insecure
         and not os.environ.get("OKX_WIZARD_VAULT_PASSWORD")
     )
-
-
-def remember_profiles(app: OkxWizardApp, profiles: list[ProfileMeta]) -> None:
-    app.profile_names = {p.name for p in profiles}
-    app.profile_metas = {p.name: p for p in profiles}
 
 
 def _launch_screen(

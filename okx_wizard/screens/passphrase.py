@@ -20,6 +20,7 @@ from okx_wizard.core.validation import (
     strip_paste_artifacts,
 )
 from okx_wizard.screens.base import StepScreen
+from okx_wizard.widgets.plain import visible
 from okx_wizard.widgets.secret_input import SecretField, SecretInput
 from okx_wizard.widgets.strength_meter import StrengthMeter
 
@@ -29,7 +30,6 @@ METER_DELAY = 0.15
 class PassphraseScreen(StepScreen):
     """Step 4: choose the passphrase OKX's form asks for; it is masked unless revealed."""
 
-    STEP = 4
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+g", "generate", "Generate"),
         Binding("ctrl+y", "copy_passphrase", "Copy"),
@@ -74,7 +74,9 @@ class PassphraseScreen(StepScreen):
         try:
             old = self.wizard.workspace.credentials(self.state.profile).passphrase
         except WizardError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="warning")
+            self.app.call_from_thread(
+                self.notify, visible(exc.message), severity="warning", markup=False
+            )
             return
         self.app.call_from_thread(self._set_old, old)
 

@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 from okx_wizard.core.validation import KEY_LABEL_MAX, check_key_label, validate_ip_list
 from okx_wizard.core.wizard_state import WITHDRAW_CONFIRMATION, WizardState
 from okx_wizard.screens.base import Field, StepScreen
+from okx_wizard.widgets.plain import DataStatic, plain
 from okx_wizard.widgets.tick import Tick
 
 SIMULATOR_PUBLIC_IP = "203.0.113.7"
@@ -51,7 +52,6 @@ def form_values(state: WizardState) -> str:
 class PermissionsScreen(StepScreen):
     """Step 3: permissions from the use case, trusted IPs, key name, and the form summary."""
 
-    STEP = 3
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+o", "copy_form", "Copy form values"),
     ]
@@ -60,10 +60,10 @@ class PermissionsScreen(StepScreen):
         yield Static("", id="least-privilege", classes="hint")
         yield Label("Trusted IPs of the machine(s) the bot runs on (commas or spaces, ≤ 20):")
         yield Field(placeholder="e.g. 203.0.113.7, 2001:db8::/64", id="ips")
-        yield Static("", id="ip-check", classes="field-check")
+        yield DataStatic(id="ip-check", classes="field-check")
         yield Label(f"API key name (≤ {KEY_LABEL_MAX} letters and digits):")
         yield Field(id="key-label", max_length=KEY_LABEL_MAX)
-        yield Static("", id="label-check", classes="field-check")
+        yield DataStatic(id="label-check", classes="field-check")
         yield Tick("My key will have Withdraw anyway (not recommended)", id="withdraw")
         with Vertical(id="withdraw-fields"):
             yield Static(
@@ -73,7 +73,7 @@ class PermissionsScreen(StepScreen):
             )
             yield Field(placeholder=WITHDRAW_CONFIRMATION, id="withdraw-confirm")
         yield Static("On OKX's Create API key form, pick exactly:", classes="section")
-        yield Static("", id="form-values", classes="form-values")
+        yield DataStatic(id="form-values", classes="form-values")
 
     def load(self) -> None:
         state = self.state
@@ -128,13 +128,13 @@ class PermissionsScreen(StepScreen):
             lines.append(f"✓ {len(ips.entries)} IP(s) to bind.")
         if self.wizard.simulator and not ips.entries:
             lines.append(f"› Simulator: this machine's public IP is {SIMULATOR_PUBLIC_IP}.")
-        self.query_one("#ip-check", Static).update("\n".join(lines))
+        self.query_one("#ip-check", DataStatic).update(plain("\n".join(lines)))
         label = check_key_label(state.key_label)
-        self.query_one("#label-check", Static).update(
-            f"✗ {label.message}" if label.blocking else "✓ OKX accepts this name."
+        self.query_one("#label-check", DataStatic).update(
+            plain(f"✗ {label.message}" if label.blocking else "✓ OKX accepts this name.")
         )
         self.query_one("#withdraw-fields").display = state.withdraw
-        self.query_one("#form-values", Static).update(form_values(state))
+        self.query_one("#form-values", DataStatic).update(plain(form_values(state)))
 
     @on(Input.Changed)
     @on(Checkbox.Changed)

@@ -16,6 +16,7 @@ from okx_wizard.core.models import Report
 from okx_wizard.core.regions import region
 from okx_wizard.screens.base import StepScreen
 from okx_wizard.widgets.error_panel import ErrorPanel
+from okx_wizard.widgets.plain import DataStatic, plain
 
 if TYPE_CHECKING:
     from okx_wizard.core.metadata import ProfileMeta
@@ -64,7 +65,6 @@ def usage_text(name: str, simulator: bool) -> str:
 class SavedScreen(StepScreen):
     """Step 7: commit (pending → active), then the summary and, for a rotation, the old key."""
 
-    STEP = 7
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "done", "Done", show=False),
         Binding("enter", "done", "Done", priority=True),
@@ -72,10 +72,10 @@ class SavedScreen(StepScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        yield Static("… Saving the key", id="saved-summary")
+        yield DataStatic(plain("… Saving the key"), id="saved-summary")
         yield ErrorPanel(id="error", edit=False)
-        yield Static("", id="rotation", classes="warning")
-        yield Static("", id="usage", classes="usage")
+        yield DataStatic(id="rotation", classes="warning")
+        yield DataStatic(id="usage", classes="usage")
 
     def started(self) -> None:
         self.query_one("#rotation", Static).display = False
@@ -86,7 +86,7 @@ class SavedScreen(StepScreen):
         state, ws = self.state, self.wizard.workspace
         creds, report = state.credentials, state.report
         if creds is None or report is None:
-            self.app.call_from_thread(self.wizard.show_step, 5)
+            self.app.call_from_thread(self.wizard.show_step, "capture")
             return
         try:
             meta = ws.commit(
@@ -98,8 +98,8 @@ class SavedScreen(StepScreen):
         self.app.call_from_thread(self._committed, meta, report)
 
     def _failed(self, error: WizardError) -> None:
-        self.query_one("#saved-summary", Static).update(
-            "✗ The key is verified but could not be saved. It is still pending: retry (r)."
+        self.query_one("#saved-summary", DataStatic).update(
+            plain("✗ The key is verified but could not be saved. It is still pending: retry (r).")
         )
         panel = self.query_one("#error", ErrorPanel)
         panel.show_error(error)
@@ -114,8 +114,10 @@ class SavedScreen(StepScreen):
         self.query_one("#error", ErrorPanel).show_error(None)
         rotating = state.mode == "rotate" and bool(meta.previous_key_hint)
         skip = ("previous-key-active",) if rotating else ()
-        self.query_one("#saved-summary", Static).update(summary_text(meta, report, skip=skip))
-        self.query_one("#usage", Static).update(usage_text(meta.name, self.wizard.simulator))
+        summary = self.query_one("#saved-summary", DataStatic)
+        summary.update(plain(summary_text(meta, report, skip=skip)))
+        usage = plain(usage_text(meta.name, self.wizard.simulator))
+        self.query_one("#usage", DataStatic).update(usage)
         if rotating:
             self._show_rotation(meta, report.previous_key_active)
             if report.previous_key_active is False:
@@ -123,17 +125,21 @@ class SavedScreen(StepScreen):
         self.refresh_bindings()
 
     def _show_rotation(self, meta: ProfileMeta, active: bool | None, checked: str = "") -> None:
-        rotation = self.query_one("#rotation", Static)
+        rotation = self.query_one("#rotation", DataStatic)
         rotation.display = True
         label = f" ({meta.previous_key_label})" if meta.previous_key_label else ""
         url = region(meta.region).key_page_url(meta.demo)
         if active is False:
-            rotation.update("✓ The old key no longer works on OKX: its copy here was erased.")
+            rotation.update(
+                plain("✓ The old key no longer works on OKX: its copy here was erased.")
+            )
             return
         still = f"Checked at {checked}: it still works." if checked else "Until then it works."
         rotation.update(
-            f"! Now delete the OLD key {meta.previous_key_hint}{label} on OKX ({url}).\n"
-            f"  {still} Press c to check that it is gone."
+            plain(
+                f"! Now delete the OLD key {meta.previous_key_hint}{label} on OKX ({url}).\n"
+                f"  {still} Press c to check that it is gone."
+            )
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -154,7 +160,9 @@ class SavedScreen(StepScreen):
         self.action_done()
 
     def action_check_previous(self) -> None:
-        self.query_one("#rotation", Static).update("… Checking whether the old key still works")
+        self.query_one("#rotation", DataStatic).update(
+            plain("… Checking whether the old key still works")
+        )
         self._check_previous()
 
     @work(exclusive=True, group="check")
@@ -165,18 +173,20 @@ class SavedScreen(StepScreen):
         if meta is None:
             return
         if report.previous_key_active is False:
-            self.query_one("#rotation", Static).update(
-                "✓ The old key no longer works on OKX: its copy here was erased."
+            self.query_one("#rotation", DataStatic).update(
+                plain("✓ The old key no longer works on OKX: its copy here was erased.")
             )
         elif report.previous_key_active is None:
-            self.query_one("#rotation", Static).update(
-                "? Could not tell whether the old key still works "
-                f"({report.error.message if report.error else 'no answer'}). Press c to retry."
+            self.query_one("#rotation", DataStatic).update(
+                plain(
+                    "? Could not tell whether the old key still works "
+                    f"({report.error.message if report.error else 'no answer'}). Press c to retry."
+                )
             )
         else:
             self._show_rotation(meta, True, checked=datetime.now().strftime("%H:%M:%S"))
 
     @on(ErrorPanel.Retry)
     def _retry(self) -> None:
-        self.query_one("#saved-summary", Static).update("… Saving the key")
+        self.query_one("#saved-summary", DataStatic).update(plain("… Saving the key"))
         self._commit()

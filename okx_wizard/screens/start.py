@@ -26,8 +26,6 @@ USE_CASES: tuple[tuple[UseCase, str], ...] = (
 class StartScreen(StepScreen):
     """Step 0: what this key is for and where it will be made."""
 
-    STEP = 0
-
     def compose_body(self) -> ComposeResult:
         yield titled(
             CheckedField(placeholder="e.g. bot", id="profile", max_length=64, check=self._check),

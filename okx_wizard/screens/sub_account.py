@@ -11,6 +11,7 @@ from okx_wizard.core.regions import region
 from okx_wizard.core.validation import check_sub_account_name
 from okx_wizard.screens.base import Field, StepScreen, titled
 from okx_wizard.widgets.choice_list import ChoiceList
+from okx_wizard.widgets.plain import DataStatic, plain
 from okx_wizard.widgets.tick import Tick
 
 
@@ -39,8 +40,6 @@ MAIN_WARNING = (
 class SubAccountScreen(StepScreen):
     """Step 2: name the sub-account (OKX rule: 6–20 letters and digits) and set its modes."""
 
-    STEP = 2
-
     def compose_body(self) -> ComposeResult:
         yield Static(
             "Why a sub-account: a leaked or misbehaving key can only touch the funds you "
@@ -54,7 +53,7 @@ class SubAccountScreen(StepScreen):
         with Vertical(id="sub-fields"):
             yield Label("Sub-account name (6–20 letters and digits, case sensitive):")
             yield Field(placeholder="e.g. bot2025trading", id="sub-name", max_length=20)
-            yield Static("", id="sub-check", classes="field-check")
+            yield DataStatic(id="sub-check", classes="field-check")
             yield Static("", id="click-path", classes="steps")
         with Vertical(id="main-fields"):
             yield Static(MAIN_WARNING, classes="warning")
@@ -90,12 +89,12 @@ class SubAccountScreen(StepScreen):
         self.query_one("#sub-fields").display = not main
         self.query_one("#main-fields").display = main
         name = self.query_one("#sub-name", Input).value.strip()
-        line = self.query_one("#sub-check", Static)
+        line = self.query_one("#sub-check", DataStatic)
         if not name:
-            line.update("")
+            line.update(plain(""))
             return
         check = check_sub_account_name(name)
-        line.update(f"✗ {check.message}" if check.blocking else "✓ OKX accepts this name.")
+        line.update(plain(f"✗ {check.message}" if check.blocking else "✓ OKX accepts this name."))
 
     @on(ChoiceList.Changed)
     @on(Input.Changed)

@@ -8,7 +8,6 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Static
 
 from okx_wizard.core.errors import WizardError
 from okx_wizard.core.models import Endpoint, Report
@@ -17,6 +16,7 @@ from okx_wizard.core.secret import Credentials
 from okx_wizard.screens.base import StepScreen
 from okx_wizard.widgets.check_list import CheckList
 from okx_wizard.widgets.error_panel import ErrorPanel
+from okx_wizard.widgets.plain import DataStatic, plain
 
 PLACE_KINDS = ("region", "environment")
 
@@ -30,7 +30,6 @@ def describe_place(endpoint: Endpoint) -> str:
 class TestConnectionScreen(StepScreen):
     """Step 6: the checklist turns live as OKX answers; a failure says code, cause and fix."""
 
-    STEP = 6
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "switch", "Switch"),
         Binding("r", "retry", "Retry"),
@@ -38,8 +37,8 @@ class TestConnectionScreen(StepScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="test-where", classes="hint")
-        yield Static("", id="test-result", classes="result")
+        yield DataStatic(id="test-where", classes="hint")
+        yield DataStatic(id="test-result", classes="result")
         yield ErrorPanel(id="error")
         yield CheckList(id="checks", show_previous=self.state.mode == "rotate")
 
@@ -59,19 +58,19 @@ class TestConnectionScreen(StepScreen):
         state = self.state
         creds = state.credentials
         if creds is None:
-            self.wizard.show_step(5)
+            self.wizard.show_step("capture")
             return
         state.report = None
         try:
             endpoint = self.wizard.workspace.endpoint(state.region, state.demo)
         except WizardError as exc:  # the simulator could not start
-            self.query_one("#test-result", Static).update("✗ The test could not start.")
+            self.query_one("#test-result", DataStatic).update(plain("✗ The test could not start."))
             self.query_one("#error", ErrorPanel).show_error(exc)
             return
-        self.query_one("#test-where", Static).update(
-            f"Testing key {creds.hint} at {describe_place(endpoint)}…"
+        self.query_one("#test-where", DataStatic).update(
+            plain(f"Testing key {creds.hint} at {describe_place(endpoint)}…")
         )
-        self.query_one("#test-result", Static).update("… Asking OKX")
+        self.query_one("#test-result", DataStatic).update(plain("… Asking OKX"))
         self.query_one("#error", ErrorPanel).show_error(None)
         self.query_one(".step-body").focus()
         self.query_one("#checks", CheckList).reset()
@@ -100,22 +99,22 @@ class TestConnectionScreen(StepScreen):
 
     def _show(self, report: Report) -> None:
         self.state.report = report
-        self.query_one("#test-where", Static).update(
-            f"Key {report.api_key_hint} at {describe_place(report.endpoint)}:"
+        self.query_one("#test-where", DataStatic).update(
+            plain(f"Key {report.api_key_hint} at {describe_place(report.endpoint)}:")
         )
-        result = self.query_one("#test-result", Static)
+        result = self.query_one("#test-result", DataStatic)
         if report.ok:
             count = len(report.warnings)
             tail = f" with {count} warning(s) — read them below" if count else ""
-            result.update(f"✓ Verified{tail}. Press Enter to save the key.")
+            result.update(plain(f"✓ Verified{tail}. Press Enter to save the key."))
         else:
             kept = " (kept as pending: safe to quit and resume)" if self.state.pending_saved else ""
-            result.update(f"✗ The key did not pass. It is not saved{kept}.")
+            result.update(plain(f"✗ The key did not pass. It is not saved{kept}."))
             self.query_one("#error", ErrorPanel).show_error(report.error)
             suggested = self._suggested()
             if suggested is not None:
                 result.update(
-                    f"✗ The key belongs to {describe_place(suggested)}: press s to switch."
+                    plain(f"✗ The key belongs to {describe_place(suggested)}: press s to switch.")
                 )
         self.refresh_bindings()
         self.query_one(".step-body").scroll_home(animate=False)
@@ -153,7 +152,7 @@ class TestConnectionScreen(StepScreen):
         wrong_place = (
             report is not None and report.error is not None and (report.error.kind in PLACE_KINDS)
         )
-        self.wizard.show_step(0 if wrong_place and self.state.mode == "setup" else 5)
+        self.wizard.show_step("start" if wrong_place and self.state.mode == "setup" else "capture")
 
     @on(ErrorPanel.Retry)
     def _retry(self) -> None:
@@ -164,4 +163,4 @@ class TestConnectionScreen(StepScreen):
         self.action_edit()
 
     def action_back(self) -> None:
-        self.wizard.show_step(5)
+        self.wizard.show_step("capture")

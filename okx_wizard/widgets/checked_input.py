@@ -15,6 +15,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input
 
 from okx_wizard.core.validation import FieldCheck
+from okx_wizard.widgets.plain import without_controls
 
 CheckFunction = Callable[[str], FieldCheck]
 Cleaner = Callable[[str], str]
@@ -143,6 +144,7 @@ class CheckedInput(Input):
         self._insert_pasted(event.text)
 
     def _insert_pasted(self, text: str) -> None:
+        text = without_controls(text)  # an escape code in a paste must not reach the screen
         if self.cleaner is not None:
             text = self.cleaner(text)
         elif text:

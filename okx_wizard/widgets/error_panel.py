@@ -9,11 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from okx_wizard.core.errors import WizardError
+from okx_wizard.widgets.plain import DataStatic, plain
 
 KIND_TITLES: dict[str, str] = {
     "auth": "OKX refused the credentials",
@@ -28,12 +28,6 @@ KIND_TITLES: dict[str, str] = {
     "network": "OKX could not be reached",
     "storage": "Storing the key failed",
 }
-
-
-def split_fix(message: str) -> tuple[str, str]:
-    """Split a WizardError message into cause and fix (``"… Fix: …"``); fix may be empty."""
-    cause, marker, fix = message.partition(" Fix: ")
-    return (cause.strip(), fix.strip()) if marker else (message.strip(), "")
 
 
 class ErrorPanel(Vertical):
@@ -103,8 +97,8 @@ class ErrorPanel(Vertical):
         self.allow_edit = edit
 
     def compose(self) -> ComposeResult:
-        yield Static(id="error-cause")
-        yield Static(id="error-fix")
+        yield DataStatic(id="error-cause")
+        yield DataStatic(id="error-fix")
         with Horizontal():
             yield Button("Retry (r)", id="error-retry", variant="primary", compact=True)
             yield Button("Edit (e)", id="error-edit", compact=True)
@@ -127,11 +121,11 @@ class ErrorPanel(Vertical):
             return
         code = f" · OKX code {error.okx_code}" if error.okx_code else ""
         title = KIND_TITLES.get(error.kind, "Error")
-        self.border_title = Content(f"✗ {error.kind}: {title}{code}")
-        cause, fix = split_fix(error.message)
-        self.query_one("#error-cause", Static).update(Content(cause))
-        fix_widget = self.query_one("#error-fix", Static)
-        fix_widget.update(Content(f"Fix: {fix}"))
+        self.border_title = plain(f"✗ {error.kind}: {title}{code}")
+        cause, fix = error.cause.strip(), error.fix.strip()
+        self.query_one("#error-cause", DataStatic).update(plain(cause))
+        fix_widget = self.query_one("#error-fix", DataStatic)
+        fix_widget.update(plain(f"Fix: {fix}"))
         fix_widget.display = bool(fix)
         self.query_one("#error-retry", Button).display = self.allow_retry
         self.query_one("#error-edit", Button).display = self.allow_edit

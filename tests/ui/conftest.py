@@ -23,7 +23,7 @@ from okx_wizard.core.api import Context, Workspace
 from okx_wizard.core.regions import REGION_CODES
 from okx_wizard.core.secret import Credentials, Secret
 from okx_wizard.core.simulator import SAMPLE, SimKey, Simulator
-from okx_wizard.core.wizard_state import CHECKLIST, STEP_NAMES, WizardState
+from okx_wizard.core.wizard_state import CHECKLIST, WizardState
 
 SIZE = (80, 24)
 FIXED_TODAY = date(2025, 1, 15)
@@ -196,13 +196,13 @@ def filled_state(setup: Setup | None = None) -> WizardState:
 async def start_at(pilot: Pilot[Any], name: str, state: WizardState) -> None:
     """Open the wizard at the step called ``name`` with ``state`` (as Back/Next would), settled.
 
-    The one place that knows how the app is told where to start: ``start_wizard`` takes the step's
-    index today; with the step registry of issue #10 it takes the name, and only this line changes.
+    The one place that knows how the app is told where to start (by the step's name, as the step
+    registry of issue #10 does it).
     """
     app = pilot.app
     assert isinstance(app, OkxWizardApp)
     await settle(pilot)
-    app.start_wizard(state, STEP_NAMES.index(name))
+    app.start_wizard(state, name)
     await settle(pilot)
     assert app.state is state
 

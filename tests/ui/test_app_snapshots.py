@@ -169,15 +169,16 @@ def test_quit_modal(snap) -> None:
 def test_resume_modal(snap, workspace) -> None:
     key = SAMPLE["good"]
     state = captured()
-    state.step = 5
+    state.step = "capture"
     creds = Credentials(key.api_key, Secret(key.secret_key), Secret(key.passphrase))
     workspace.save_pending("bot", creds, state.to_draft())
     assert snap()
 
 
 def test_vault_modal(snap, monkeypatch) -> None:
+    """The simulator's first run with no keyring asks for the vault before the capture."""
     monkeypatch.delenv("OKX_WIZARD_VAULT_PASSWORD")
-    assert snap()
+    assert snap(at_step("passphrase", answered()), press=("enter",))
 
 
 def test_remove_modal(snap, workspace) -> None:

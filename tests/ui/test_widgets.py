@@ -379,12 +379,13 @@ async def test_error_panel_hidden_without_error_and_updates() -> None:
     async with app.run_test(size=SIZE) as pilot:
         panel = app.query_one(ErrorPanel)
         assert not panel.display
-        panel.show_error(WizardError("network", "OKX could not be reached. Fix: Check the proxy."))
+        panel.show_error(WizardError("network", "OKX could not be reached.", "Check the proxy."))
         await pilot.pause()
         assert panel.display
         text = screen_text(app)
         assert "network: OKX could not be reached" in text
         assert "Fix: Check the proxy." in text
+        assert "reached. Fix:" not in text  # cause and fix on lines of their own
         panel.show_error(None)
         await pilot.pause()
         assert not panel.display

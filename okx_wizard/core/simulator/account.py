@@ -9,7 +9,9 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from okx_wizard.core.simulator.codes import OkxError
 from okx_wizard.core.simulator.model import SimKey
+from okx_wizard.core.simulator.state import Call
 
 _CENT = Decimal("0.01")
 
@@ -111,3 +113,33 @@ def credit(key: SimKey, ccy: str, amount: Decimal, usd_price: Decimal | None) ->
             fresh[name] = text(eq)
     row.update(fresh)
     key.total_eq = text(sum((number(r.get("eqUsd")) for r in key.trading), Decimal(0)))
+
+
+ACCOUNT_LEVELS = ("1", "2", "3", "4")
+POSITION_MODES = ("net_mode", "long_short_mode")
+
+
+def _settable(call: Call, name: str, allowed: tuple[str, ...]) -> str:
+    body = call.body if isinstance(call.body, dict) else {}
+    value = str(body.get(name) or "")
+    if value not in allowed:
+        raise OkxError("51000", name)
+    if any(order.is_open for order in call.state.account_orders(call.caller)):
+        raise OkxError("59000")  # OKX refuses while positions or open orders exist
+    return value
+
+
+def set_account_level(call: Call) -> list[dict[str, Any]]:
+    """POST /api/v5/account/set-account-level: every key of the account sees the new level."""
+    level = _settable(call, "acctLv", ACCOUNT_LEVELS)
+    for key in call.state.account_keys(call.caller.uid, call.caller.demo):
+        key.acct_lv = level
+    return [{"acctLv": level}]
+
+
+def set_position_mode(call: Call) -> list[dict[str, Any]]:
+    """POST /api/v5/account/set-position-mode (net_mode = one-way, long_short_mode)."""
+    mode = _settable(call, "posMode", POSITION_MODES)
+    for key in call.state.account_keys(call.caller.uid, call.caller.demo):
+        key.pos_mode = mode
+    return [{"posMode": mode}]

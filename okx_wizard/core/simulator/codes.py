@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "51016": "Duplicated client order ID",
     "51400": "Order cancellation failed as the order has been filled, canceled or does not exist",
     "51603": "Order does not exist",
+    "59000": "Your settings failed as you have positions or open orders.",
     "59500": "Only the APIKey of the main account has permission for this operation.",
     "59501": "Only 50 APIKeys can be created per account",
     "59502": "Note name cannot be duplicate with the currently created APIKey note name",

@@ -78,6 +78,12 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/v5/asset/currencies"): Route(
         lambda c: market.currencies(c.query), limit=Limit(6, 1, "user"), live_only=True
     ),
+    ("POST", "/api/v5/account/set-account-level"): Route(
+        account.set_account_level, perm="trade", limit=Limit(5, 2, "user")
+    ),
+    ("POST", "/api/v5/account/set-position-mode"): Route(
+        account.set_position_mode, perm="trade", limit=Limit(5, 2, "user")
+    ),
     ("POST", "/api/v5/trade/order"): Route(orders.place, perm="trade",
                                            limit=Limit(60, 2, "user_inst")),
     ("POST", "/api/v5/trade/batch-orders"): Route(orders.place_batch, perm="trade",
