@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Input, Static
 from okx_wizard.app import OkxWizardApp
 from okx_wizard.core.errors import WizardError
 from okx_wizard.core.metadata import ProfileMeta
-from okx_wizard.core.models import AccountInfo, Balance, Endpoint, Intentions, Report, Warning
+from okx_wizard.core.models import AccountInfo, Balance, Endpoint, Intentions, Report, ReportWarning
 from okx_wizard.core.secret import Credentials, Secret
 from okx_wizard.core.simulator import SAMPLE
 from okx_wizard.core.wizard_state import WizardState
@@ -100,7 +100,7 @@ def hostile_report(*, ok: bool) -> Report:
         ),
         balance=Balance(total_eq_usd=HOSTILE, trading=[], funding=[]),
         api_key_hint=HOSTILE,
-        warnings=[Warning(HOSTILE, HOSTILE)],
+        warnings=[ReportWarning(HOSTILE, HOSTILE)],
         previous_key_active=True,
     )
 
