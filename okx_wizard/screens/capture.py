@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from functools import partial
 from typing import ClassVar
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -141,8 +144,7 @@ class CaptureScreen(StepScreen):
         self.store()
         self._confirmed_warnings = False
         self.refresh_problems(quiet=True)
-        if self._timer is not None:
-            self._timer.stop()
+        self._stop_timer()
         if self.state.pending_saved:
             return
         if any(v.blocking for v in self._verdicts()):
@@ -150,30 +152,65 @@ class CaptureScreen(StepScreen):
             return
         self._timer = self.set_timer(PENDING_DELAY, self._keep_pending)
 
+    def _stop_timer(self) -> bool:
+        """Stop the pending-save timer; True when a save was still due."""
+        timer, self._timer = self._timer, None
+        if timer is None:
+            return False
+        timer.stop()
+        return True
+
+    def on_unmount(self) -> None:
+        """Leaving the step (Enter, Esc, quit): a save that was still due happens now.
+
+        The timer belongs to this screen and dies with it; the save runs as an app worker, so
+        a key pasted a moment before Enter is kept as pending all the same.
+        """
+        if self._stop_timer():
+            self._keep_pending()
+
     def _keep_pending(self) -> None:
-        creds = self.state.credentials
-        if creds is None:
+        self._timer = None
+        state = self.state
+        creds = state.credentials
+        if creds is None or state.pending_saved:
             return
         self._status("… Keeping the key as pending in the secure store…")
-        self._save_pending(creds, self.state.to_draft())
+        app, save = self.app, self.wizard.workspace.save_pending
+        app.run_worker(
+            partial(self._save_pending, app, save, state.profile, creds, state.to_draft()),
+            thread=True,
+            exclusive=True,
+            group="pending",
+        )
 
-    @work(thread=True, exclusive=True, group="pending")
-    def _save_pending(self, creds: Credentials, draft: dict[str, object]) -> None:
-        ws = self.wizard.workspace
+    def _save_pending(
+        self,
+        app: App[object],
+        save: Callable[[str, Credentials, dict[str, object]], None],
+        profile: str,
+        creds: Credentials,
+        draft: dict[str, object],
+    ) -> None:
+        """In a thread (the store may be slow); reports back on the UI thread."""
         try:
-            ws.save_pending(self.state.profile, creds, dict(draft))
+            save(profile, creds, dict(draft))
         except WizardError as exc:
-            self.app.call_from_thread(self._status, f"✗ Not kept: {exc.message}")
+            app.call_from_thread(self._status, f"✗ Not kept: {exc.message}")
             return
-        self.app.call_from_thread(self._kept, creds)
+        app.call_from_thread(self._kept, profile, creds)
 
-    def _kept(self, creds: Credentials) -> None:
-        self.state.pending_saved_for = creds
-        if self.state.pending_saved:
+    def _kept(self, profile: str, creds: Credentials) -> None:
+        state = self.state
+        if state.profile != profile or state.saved:
+            return  # the answers moved on (another name, or already saved)
+        state.pending_saved_for = creds
+        if state.pending_saved:
             self._status("✓ Kept as pending in the secure store: safe if the connection drops.")
 
     def _status(self, text: str) -> None:
-        if self.is_mounted:
+        """Update the status line, if this step is still on screen (a worker may answer late)."""
+        with contextlib.suppress(NoMatches):
             self.query_one("#pending-status", Static).update(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -80,7 +80,14 @@ class PassphraseScreen(StepScreen):
 
     def _set_old(self, old: Secret) -> None:
         self.old_passphrase = old
-        self._show()
+        if self.is_attached:  # the answer may come after the step was left
+            self._show()
+
+    def on_unmount(self) -> None:
+        """The meter's timer dies with the step (it would query widgets that are gone)."""
+        if self._meter_timer is not None:
+            self._meter_timer.stop()
+            self._meter_timer = None
 
     def load(self) -> None:
         state = self.state

@@ -98,6 +98,8 @@ class SavedScreen(StepScreen):
         self.app.call_from_thread(self._committed, meta, report)
 
     def _failed(self, error: WizardError) -> None:
+        if not self.is_attached:
+            return
         self.query_one("#saved-summary", Static).update(
             "✗ The key is verified but could not be saved. It is still pending: retry (r)."
         )
@@ -111,6 +113,8 @@ class SavedScreen(StepScreen):
         state.clear_secrets()
         self.wizard.profile_names.add(meta.name)
         self.wizard.profile_metas[meta.name] = meta
+        if not self.is_attached:
+            return  # saved all the same; the summary had nowhere to go
         self.query_one("#error", ErrorPanel).show_error(None)
         rotating = state.mode == "rotate" and bool(meta.previous_key_hint)
         skip = ("previous-key-active",) if rotating else ()
@@ -162,7 +166,7 @@ class SavedScreen(StepScreen):
         ws = self.wizard.workspace
         report = await ws.check(self.state.profile)
         meta = await asyncio.to_thread(ws.profile, self.state.profile)
-        if meta is None:
+        if meta is None or not self.is_attached:
             return
         if report.previous_key_active is False:
             self.query_one("#rotation", Static).update(

@@ -99,6 +99,8 @@ class TestConnectionScreen(StepScreen):
         self._show(report)
 
     def _show(self, report: Report) -> None:
+        if not self.is_attached:
+            return  # the step was left while OKX answered: its report belongs to nobody
         self.state.report = report
         self.query_one("#test-where", Static).update(
             f"Key {report.api_key_hint} at {describe_place(report.endpoint)}:"

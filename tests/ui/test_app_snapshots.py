@@ -190,3 +190,73 @@ def test_vault_modal(snap, monkeypatch) -> None:
 def test_remove_modal(snap, workspace) -> None:
     seed_profile(workspace)
     assert snap(mode="home", press=("d",))
+
+
+# -- text contrast: every letter of every screen >= 3:1, in colour and in NO_COLOR --------------
+def _scenarios(workspace: Workspace) -> dict[str, tuple[str, Any, tuple[str, ...]]]:
+    async def fill(pilot: Pilot[Any]) -> None:
+        await paste(pilot, SAMPLE["good"].api_key)
+
+    async def save(pilot: Pilot[Any]) -> None:
+        await wait_for_report(pilot)
+        await press(pilot, "enter")
+        await settle(pilot, 0.3)
+
+    async def quit_(pilot: Pilot[Any]) -> None:
+        await paste(pilot, SAMPLE["good"].api_key)
+        await press(pilot, "ctrl+q")
+
+    async def blur_name(pilot: Pilot[Any]) -> None:
+        await press(pilot, *"bot", "tab")
+
+    return {
+        "start": ("setup", blur_name, ()),
+        "before_you_start": ("setup", at_step(1, answered()), ()),
+        "sub_account": ("setup", at_step(2, answered()), ()),
+        "main_account": ("setup", at_step(2, answered(sub_account=False)), ()),
+        "permissions": ("setup", at_step(3, answered()), ()),
+        "permissions_withdraw": ("setup", at_step(3, answered(ip_text="", withdraw=True)), ()),
+        "passphrase": ("setup", at_step(4, answered()), ("tab",)),
+        "capture": ("setup", at_step(5, answered(), fill), ("tab",)),
+        "test_ok": ("setup", at_step(6, captured(), wait_for_report), ()),
+        "test_wrong_secret": ("setup", at_step(6, captured(secret="0" * 32), wait_for_report), ()),
+        "saved": ("setup", at_step(6, captured(), save), ()),
+        "quit_modal": ("setup", at_step(5, answered(), quit_), ()),
+    }
+
+
+SCENARIOS = (
+    "start",
+    "before_you_start",
+    "sub_account",
+    "main_account",
+    "permissions",
+    "permissions_withdraw",
+    "passphrase",
+    "capture",
+    "test_ok",
+    "test_wrong_secret",
+    "saved",
+    "quit_modal",
+)
+
+
+@pytest.mark.parametrize("colour", ["colour", "no_color"])
+@pytest.mark.parametrize("scenario", SCENARIOS)
+async def test_every_letter_has_contrast(
+    scenario: str, colour: str, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.ui.contrast import letters, low_contrast
+
+    if colour == "colour":
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    mode, run_before, keys = _scenarios(workspace)[scenario]
+    app = OkxWizardApp(workspace, mode=mode)  # type: ignore[arg-type]
+    assert app.no_color == (colour == "no_color")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, 0.2)
+        await run_before(pilot)
+        await press(pilot, *keys)
+        assert len(letters(app)) > 100  # the screen is drawn
+        faint = low_contrast(app)
+        assert not faint, f"{scenario} ({colour}): " + "; ".join(faint)
