@@ -86,15 +86,15 @@ def screen_lines(app: App[Any]) -> list[list[Segment]]:
     return [[segment for strip in line for segment in strip] for line in update.strips]
 
 
-def readable_area(app: App[Any]) -> Region:
+def readable_area(app: App[Any]) -> list[Region]:
     """Where text is meant to be read: the whole screen, or a modal's own widgets.
 
     A modal screen dims the screen below it on purpose (a backdrop, not text to read).
     """
     screen = app.screen
     if not isinstance(screen, ModalScreen):
-        return screen.region
-    return Region.from_union([child.region for child in screen.children if child.display])
+        return [screen.region]
+    return [child.region for child in screen.children if child.display]
 
 
 def letters(app: App[Any]) -> list[Cell]:
@@ -109,7 +109,7 @@ def letters(app: App[Any]) -> list[Cell]:
             fg, bg = cell_colours(segment.style)
             ratio = contrast_ratio(fg, bg)
             for char in segment.text:
-                if char.isalnum() and area.contains(x, y):
+                if char.isalnum() and any(r.contains(x, y) for r in area):
                     cells.append(Cell(x, y, char, ratio, fg, bg))
                 x += 1
     return cells

@@ -206,6 +206,9 @@ def _scenarios(workspace: Workspace) -> dict[str, tuple[str, Any, tuple[str, ...
         await paste(pilot, SAMPLE["good"].api_key)
         await press(pilot, "ctrl+q")
 
+    async def seeded(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+
     async def blur_name(pilot: Pilot[Any]) -> None:
         await press(pilot, *"bot", "tab")
 
@@ -222,6 +225,8 @@ def _scenarios(workspace: Workspace) -> dict[str, tuple[str, Any, tuple[str, ...
         "test_wrong_secret": ("setup", at_step(6, captured(secret="0" * 32), wait_for_report), ()),
         "saved": ("setup", at_step(6, captured(), save), ()),
         "quit_modal": ("setup", at_step(5, answered(), quit_), ()),
+        "home": ("home", seeded, ()),
+        "remove_modal": ("home", seeded, ("d",)),
     }
 
 
@@ -238,6 +243,8 @@ SCENARIOS = (
     "test_wrong_secret",
     "saved",
     "quit_modal",
+    "home",
+    "remove_modal",
 )
 
 
@@ -251,6 +258,8 @@ async def test_every_letter_has_contrast(
     if colour == "colour":
         monkeypatch.delenv("NO_COLOR", raising=False)
     mode, run_before, keys = _scenarios(workspace)[scenario]
+    if mode == "home":
+        await asyncio.to_thread(seed_profile, workspace)
     app = OkxWizardApp(workspace, mode=mode)  # type: ignore[arg-type]
     assert app.no_color == (colour == "no_color")
     async with app.run_test(size=SIZE) as pilot:
