@@ -25,6 +25,7 @@ from okx_wizard.core.validation import (
     strip_paste_artifacts,
 )
 from okx_wizard.screens.base import StepScreen
+from okx_wizard.screens.focus import take_focus_request
 from okx_wizard.widgets.secret_input import SecretField, SecretInput
 
 PENDING_DELAY = 0.4
@@ -87,6 +88,14 @@ class CaptureScreen(StepScreen):
 
     def _check_passphrase(self, value: str) -> FieldCheck:
         return check_passphrase_match(value, self.state.passphrase)
+
+    def focus_first(self) -> None:
+        """Focus the field a fix asked for (the test step's Edit), else the first one."""
+        selector = take_focus_request(self.state)
+        if selector is None:
+            super().focus_first()
+            return
+        self.query_one(selector).focus()
 
     def load(self) -> None:
         state = self.state

@@ -8,17 +8,43 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Static
+from textual.widgets import Button, Static
 
 from okx_wizard.core.errors import WizardError
 from okx_wizard.core.models import Endpoint, Report
 from okx_wizard.core.regions import region
 from okx_wizard.core.secret import Credentials
+from okx_wizard.core.wizard_state import STEP_NAMES, WizardState
 from okx_wizard.screens.base import StepScreen
+from okx_wizard.screens.focus import request_focus
 from okx_wizard.widgets.check_list import CheckList
 from okx_wizard.widgets.error_panel import ErrorPanel
 
 PLACE_KINDS = ("region", "environment")
+
+# After an auth failure: which captured value OKX's code points at (field id, words).
+AUTH_FIELDS: dict[str, tuple[str, str]] = {
+    "50111": ("#api-key", "API key"),
+    "50113": ("#secret-key", "secret key"),
+    "50105": ("#passphrase", "passphrase"),
+}
+
+
+def edit_target(state: WizardState) -> tuple[str, str, str]:
+    """Where Edit goes after a failure: (step name, field to focus, button words).
+
+    A wrong region or environment is an answer of the start step (in a setup; a rotation keeps
+    the profile's place, so it re-captures); a refused value is a field of the capture step.
+    """
+    report = state.report
+    error = report.error if report is not None else None
+    if error is not None and error.kind in PLACE_KINDS and state.mode == "setup":
+        if error.kind == "region":
+            return "start", "#region", "Change region (Start)"
+        return "start", "#env", "Change live/demo (Start)"
+    code = error.okx_code if error is not None else None
+    selector, words = AUTH_FIELDS.get(code or "", ("#api-key", "key"))
+    return "capture", selector, f"Fix the {words} (Create the key)"
 
 
 def describe_place(endpoint: Endpoint) -> str:
@@ -114,6 +140,8 @@ class TestConnectionScreen(StepScreen):
             kept = " (kept as pending: safe to quit and resume)" if self.state.pending_saved else ""
             result.update(f"✗ The key did not pass. It is not saved{kept}.")
             self.query_one("#error", ErrorPanel).show_error(report.error)
+            _, _, words = edit_target(self.state)
+            self.query_one("#error-edit", Button).label = f"{words} (e)"
             suggested = self._suggested()
             if suggested is not None:
                 result.update(
@@ -151,11 +179,10 @@ class TestConnectionScreen(StepScreen):
         self.run_check()
 
     def action_edit(self) -> None:
-        report = self.state.report
-        wrong_place = (
-            report is not None and report.error is not None and (report.error.kind in PLACE_KINDS)
-        )
-        self.wizard.show_step(0 if wrong_place and self.state.mode == "setup" else 5)
+        """Back to the answer that needs changing, with the focus on it."""
+        step, selector, _ = edit_target(self.state)
+        request_focus(self.state, selector)
+        self.wizard.show_step(STEP_NAMES.index(step))
 
     @on(ErrorPanel.Retry)
     def _retry(self) -> None:

@@ -79,9 +79,9 @@ def cell_colours(style: Style | None) -> tuple[tuple[int, int, int], tuple[int, 
 
 def screen_lines(app: App[Any]) -> list[list[Segment]]:
     """The segments of every line of the current screen (modal screens over their background)."""
-    update: Any = app.screen._compositor.render_update(  # noqa: SLF001 - what the terminal gets
+    update: Any = app.screen._compositor.render_update(
         full=True,
-        screen_stack=app._background_screens,  # noqa: SLF001
+        screen_stack=app._background_screens,
     )
     return [[segment for strip in line for segment in strip] for line in update.strips]
 

@@ -40,8 +40,10 @@ def answered(key: SimKey = SAMPLE["good"], **changes: Any) -> WizardState:
     return state
 
 
-def captured(key: SimKey = SAMPLE["good"], secret: str | None = None) -> WizardState:
-    state = answered(key)
+def captured(
+    key: SimKey = SAMPLE["good"], secret: str | None = None, **changes: Any
+) -> WizardState:
+    state = answered(key, **changes)
     state.set_credentials(
         Credentials(key.api_key, Secret(secret or key.secret_key), Secret(key.passphrase))
     )

@@ -6,25 +6,20 @@ from typing import Any
 
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Button, Input
 
 from okx_wizard.app import OkxWizardApp
-from okx_wizard.core.secret import Credentials, Secret
 from okx_wizard.core.simulator import SAMPLE
 from okx_wizard.widgets.choice_list import ChoiceList
 from okx_wizard.widgets.secret_input import SecretInput
 from tests.ui.conftest import (
     SIZE,
-    Setup,
-    capture,
     press,
     run_test_step,
     screen_name,
     settle,
-    text_of,
-    walk_to_capture,
 )
-from tests.ui.test_app_snapshots import answered, captured
+from tests.ui.test_app_snapshots import captured
 
 
 async def open_step(pilot: Pilot[Any], step: int, state: Any) -> OkxWizardApp:
@@ -74,3 +69,34 @@ async def test_leaving_capture_before_the_pending_save_does_not_crash(make_app, 
         old_screen._keep_pending()  # type: ignore[attr-defined]
         await settle(pilot)
         assert app.is_running and screen_name(app) == "TestConnectionScreen"
+
+
+async def test_edit_after_a_region_failure_lands_on_the_region(make_app) -> None:
+    """The button says where it goes; the next typing cannot rename the profile."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_step(pilot, 6, captured(region="eea"))  # a global key tried at EEA
+        await run_test_step(pilot)
+        assert app.state.report is not None and app.state.report.error is not None
+        assert app.state.report.error.kind == "region"
+        button = app.screen.query_one("#error-edit", Button)
+        assert "Change region" in str(button.label)
+        await press(pilot, "e")
+        assert screen_name(app) == "StartScreen"
+        assert app.focused is app.screen.query_one("#region", ChoiceList)
+        await press(pilot, *SAMPLE["good"].api_key[:8])  # a stray paste lands nowhere harmful
+        assert app.screen.query_one("#profile", Input).value == "bot"
+        await press(pilot, "up")
+        assert app.state.region == "global"
+
+
+async def test_edit_after_an_auth_failure_lands_on_the_failing_value(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_step(pilot, 6, captured(secret="0" * 32))  # 50113: the secret is wrong
+        await run_test_step(pilot)
+        button = app.screen.query_one("#error-edit", Button)
+        assert "secret key" in str(button.label)
+        await press(pilot, "e")
+        assert screen_name(app) == "CaptureScreen"
+        assert app.focused is app.screen.query_one("#secret-key", SecretInput)

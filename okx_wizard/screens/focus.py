@@ -1,0 +1,24 @@
+"""Where the next step should put the focus: a fix lands on the field that needs changing.
+
+A step that sends the user back to change one answer (the test step's "Change region", "Fix the
+secret key") leaves a request here; the step it opens takes it instead of focusing its first field.
+Kept beside the state object (weakly: it dies with the wizard), never in a draft.
+"""
+
+from __future__ import annotations
+
+from weakref import WeakKeyDictionary
+
+from okx_wizard.core.wizard_state import WizardState
+
+_requests: WeakKeyDictionary[WizardState, str] = WeakKeyDictionary()
+
+
+def request_focus(state: WizardState, selector: str) -> None:
+    """Ask the next step shown for ``state`` to focus ``selector`` (e.g. ``"#region"``)."""
+    _requests[state] = selector
+
+
+def take_focus_request(state: WizardState) -> str | None:
+    """The pending request for ``state``, once (None when there is none)."""
+    return _requests.pop(state, None)
