@@ -68,3 +68,7 @@ class BeforeYouStartScreen(StepScreen):
     def action_copy_url(self) -> None:
         url = region(self.state.region).key_page_url(self.state.demo)
         self.wizard.copy_text(url, what="the official key page address")
+
+    def on_unmount(self) -> None:
+        """Notices about this step ("Copied…") do not follow the user to the next one."""
+        self.app.clear_notifications()

@@ -1,4 +1,4 @@
-"""Step 5: create the key on OKX and capture what it shows once; kept as *pending* at once."""
+"""Create the key on OKX and capture what it shows once; kept as pending at once."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import Input, Static
@@ -24,6 +25,7 @@ from okx_wizard.core.validation import (
     clean_paste,
     strip_paste_artifacts,
 )
+from okx_wizard.core.wizard_state import WizardState
 from okx_wizard.screens.base import StepScreen
 from okx_wizard.screens.focus import take_focus_request
 from okx_wizard.widgets.secret_input import SecretField, SecretInput
@@ -31,24 +33,53 @@ from okx_wizard.widgets.secret_input import SecretField, SecretInput
 PENDING_DELAY = 0.4
 
 
-def sample_name(mode: str) -> str:
-    """Which simulator sample fits: a rotation gets the second key of the same sub-account."""
-    return "rotated" if mode == "rotate" else "good"
+def sample_names(state: WizardState) -> list[str]:
+    """The simulator's samples, the one that fits the chosen answers first.
+
+    A rotation gets the second key of the same sub-account; a setup the sample made for the
+    chosen region and environment (or, when there is none, the nearest: same region first).
+    """
+    from okx_wizard.core.simulator import SAMPLE
+
+    names = list(SAMPLE)
+
+    def fit(name: str) -> tuple[int, int, int]:
+        key = SAMPLE[name]
+        wanted = "rotated" if state.mode == "rotate" else "good"
+        return (
+            key.region != state.region,
+            key.demo != state.demo,
+            name != wanted,
+        )
+
+    return sorted(names, key=fit)
 
 
-def sample_text(mode: str) -> str:
+def describe_sample(name: str) -> str:
+    """``'eea' (EEA, live trading, sub-account, Read + Trade)`` — what a sample key is."""
+    from okx_wizard.core.regions import region
+    from okx_wizard.core.simulator import SAMPLE
+
+    key = SAMPLE[name]
+    env = "demo trading" if key.demo else "live trading"
+    where = "main account" if key.uid == key.main_uid else "sub-account"
+    perms = "Read + Trade" if "trade" in key.perm else "Read"
+    if "withdraw" in key.perm:
+        perms += " + Withdraw"
+    return f"{name!r} ({region(key.region).title.split(' ')[0]}, {env}, {where}, {perms})"
+
+
+def sample_text(name: str, others: list[str]) -> str:
     """The simulator's sample key, for a newcomer to type or paste (it is not a real key)."""
     from okx_wizard.core.simulator import SAMPLE
 
-    name = sample_name(mode)
     key = SAMPLE[name]
     return (
-        f"Simulator sample key {name!r} (global, live trading); ctrl+t fills it in:\n"
+        f"Simulator sample {describe_sample(name)}; ctrl+t fills it in:\n"
         f"API key    {key.api_key}\n"
         f"Secret key {key.secret_key}\n"
-        f"Passphrase {key.passphrase}   (use it here, whatever step 4 said)\n"
-        "More samples (demo, eea, withdraw, main, readonly):\n"
-        "python -m okx_wizard.core.simulator"
+        f"Passphrase {key.passphrase}   (the one this sample was made with)\n"
+        f"ctrl+n: next sample ({', '.join(others)})"
     )
 
 
@@ -58,17 +89,20 @@ class CaptureScreen(StepScreen):
     STEP = 5
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+t", "use_sample", "Fill sample"),
+        Binding("ctrl+n", "next_sample", "Next sample"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._timer: Timer | None = None
         self._confirmed_warnings = False
+        self._sample = 0
 
     def compose_body(self) -> ComposeResult:
         yield Static(
             "Submit OKX's form. It shows the API key and the secret key — the secret ONLY "
-            "ONCE. Paste each below (masked; ctrl+r reveals).",
+            "ONCE. Paste each below (masked; ctrl+r reveals), then the passphrase you typed on "
+            "OKX: it is checked against the one you chose, since a mismatch fails every request.",
             classes="hint",
         )
         fields = (
@@ -84,7 +118,7 @@ class CaptureScreen(StepScreen):
             yield field
         yield Static("", id="pending-status", classes="field-check")
         if self.wizard.simulator:
-            yield Static(sample_text(self.state.mode), id="sample", classes="sample")
+            yield Static("", id="sample", classes="sample")
 
     def _check_passphrase(self, value: str) -> FieldCheck:
         return check_passphrase_match(value, self.state.passphrase)
@@ -106,6 +140,7 @@ class CaptureScreen(StepScreen):
             self.query_one("#passphrase", SecretInput).value = state.captured_passphrase.reveal()
         if state.pending_saved:
             self._status("✓ Kept as pending in the secure store: safe if the connection drops.")
+        self._show_sample()
 
     def started(self) -> None:
         self._warm_up()
@@ -175,6 +210,7 @@ class CaptureScreen(StepScreen):
         The timer belongs to this screen and dies with it; the save runs as an app worker, so
         a key pasted a moment before Enter is kept as pending all the same.
         """
+        self.app.clear_notifications()
         if self._stop_timer():
             self._keep_pending()
 
@@ -223,17 +259,31 @@ class CaptureScreen(StepScreen):
             self.query_one("#pending-status", Static).update(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "use_sample":
+        if action in ("use_sample", "next_sample"):
             return self.wizard.simulator
         return True
 
+    def _show_sample(self) -> None:
+        if not self.wizard.simulator:
+            return
+        names = sample_names(self.state)
+        name = names[self._sample % len(names)]
+        others = [n for n in names if n != name]
+        self.query_one("#sample", Static).update(Content(sample_text(name, others)))
+
+    def action_next_sample(self) -> None:
+        """Simulator only: show the next sample key (each one shows another failure or case)."""
+        self._sample += 1
+        self._show_sample()
+
     def action_use_sample(self) -> None:
-        """Simulator only: fill in the sample key (a shortcut for demos and screenshots)."""
+        """Simulator only: fill in the sample key shown (a shortcut for demos and screenshots)."""
         if not self.wizard.simulator:
             return
         from okx_wizard.core.simulator import SAMPLE
 
-        key = SAMPLE[sample_name(self.state.mode)]
+        names = sample_names(self.state)
+        key = SAMPLE[names[self._sample % len(names)]]
         self.query_one("#api-key", SecretInput).value = key.api_key
         self.query_one("#secret-key", SecretInput).value = key.secret_key
         self.query_one("#passphrase", SecretInput).value = key.passphrase

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from weakref import WeakKeyDictionary
 
+from textual.screen import Screen
+
 from okx_wizard.core.wizard_state import WizardState
 
 _requests: WeakKeyDictionary[WizardState, str] = WeakKeyDictionary()
@@ -22,3 +24,11 @@ def request_focus(state: WizardState, selector: str) -> None:
 def take_focus_request(state: WizardState) -> str | None:
     """The pending request for ``state``, once (None when there is none)."""
     return _requests.pop(state, None)
+
+
+def escape_quits(screen: Screen[object], state: WizardState) -> bool:
+    """True on the first step of a wizard started on its own: Escape quits there, not Back.
+
+    (From the home screen, the first step's Escape goes back to it.)
+    """
+    return state.step == state.first_step and len(screen.app.screen_stack) <= 1

@@ -179,3 +179,7 @@ class PermissionsScreen(StepScreen):
     def action_copy_form(self) -> None:
         self.store()
         self.wizard.copy_text(form_values(self.state), what="the form values")
+
+    def on_unmount(self) -> None:
+        """Notices about this step ("Copied…") do not follow the user to the next one."""
+        self.app.clear_notifications()

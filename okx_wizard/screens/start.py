@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from okx_wizard.core.regions import REGION_CODES, REGIONS
 from okx_wizard.core.validation import FieldCheck, check_profile_name
 from okx_wizard.screens.base import CheckedField, StepScreen, titled
-from okx_wizard.screens.focus import take_focus_request
+from okx_wizard.screens.focus import escape_quits, take_focus_request
 from okx_wizard.widgets.choice_list import ChoiceList
 
 if TYPE_CHECKING:
@@ -28,6 +29,22 @@ class StartScreen(StepScreen):
     """Step 0: what this key is for and where it will be made."""
 
     STEP = 0
+    # Escape goes back (to home) or, on a wizard started on its own, quits: the footer says which.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("escape", "quit_wizard", "Quit"),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return not escape_quits(self, self.state)
+        if action == "quit_wizard":
+            return escape_quits(self, self.state)
+        return True
+
+    def action_quit_wizard(self) -> None:
+        """Escape on the first step of a wizard started on its own: quit (asks if unsaved)."""
+        self.action_back()
 
     def compose_body(self) -> ComposeResult:
         yield titled(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 from typing import ClassVar
 
 from textual import on, work
@@ -51,6 +52,17 @@ def describe_place(endpoint: Endpoint) -> str:
     """``EEA (my.okx.com), demo trading`` — where a key was tested or belongs."""
     env = "demo trading" if endpoint.demo else "live trading"
     return f"{region(endpoint.region).title}, {env}"
+
+
+def same_key_report(profile: str, endpoint: Endpoint, creds: Credentials) -> Report:
+    """A rotation to the key it replaces: refused before asking OKX (nothing would change)."""
+    error = WizardError(
+        "auth",
+        "This is the key you are replacing: the profile already holds it.",
+        "Create a new key on OKX's Create API key form, paste that one here, and delete the "
+        "old key on OKX once the new one is saved.",
+    )
+    return Report(profile, endpoint, error=error, api_key_hint=creds.hint)
 
 
 class TestConnectionScreen(StepScreen):
@@ -113,6 +125,9 @@ class TestConnectionScreen(StepScreen):
                 previous = await asyncio.to_thread(ws.credentials, state.profile)
             except WizardError:
                 previous = None
+        if previous is not None and hmac.compare_digest(previous.api_key, creds.api_key):
+            self._show(same_key_report(state.profile, endpoint, creds))
+            return
         checks = self.query_one("#checks", CheckList)
         report = await ws.verify(
             state.profile,

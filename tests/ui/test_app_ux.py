@@ -100,3 +100,27 @@ async def test_edit_after_an_auth_failure_lands_on_the_failing_value(make_app) -
         await press(pilot, "e")
         assert screen_name(app) == "CaptureScreen"
         assert app.focused is app.screen.query_one("#secret-key", SecretInput)
+
+
+def footer_keys(app: OkxWizardApp) -> dict[str, str]:
+    """What the footer offers: key → words."""
+    return {
+        binding.key: binding.description
+        for (_, binding, enabled, _) in app.active_bindings.values()
+        if enabled and binding.show
+    }
+
+
+async def test_escape_on_the_first_step_says_quit(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert screen_name(app) == "StartScreen"
+        assert footer_keys(app)["escape"] == "Quit"
+        await press(pilot, *"bot", "enter")
+        assert footer_keys(app)["escape"] == "Back"
+        await press(pilot, "escape")
+        assert screen_name(app) == "StartScreen"
+        assert footer_keys(app)["escape"] == "Quit"
+        await press(pilot, "escape")
+        assert app.return_code == 0  # quit (nothing captured: no question)
