@@ -54,17 +54,16 @@ class StartScreen(StepScreen):
         with Horizontal(classes="choices"):
             yield titled(
                 ChoiceList(*[REGIONS[code].title for code in REGION_CODES], id="region"),
-                "Region (where you registered)",
+                "Region: where your account lives now",
             )
-            yield titled(
-                ChoiceList("Live trading", "Demo trading", id="env"),
-                "Environment",
-            )
+            env = ChoiceList("Live trading", "Demo trading", id="env")
+            env.styles.height = len(REGION_CODES) + 2  # as tall as the region list beside it
+            yield titled(env, "Environment")
         yield titled(ChoiceList(*[title for _, title in USE_CASES], id="use-case"), "Use case")
         yield Static(
-            "Region: the site where you registered; a key works only there. "
-            "Demo trading keys are made inside OKX's demo trading mode. "
-            "Arrows choose, Tab moves, Enter goes on.",
+            "Region: the site your OKX account lives on now (an account moved to the EEA lives "
+            "on my.okx.com); a key works only there. Demo trading keys are made inside OKX's "
+            "demo trading mode. Arrows choose, Tab moves, Enter goes on.",
             classes="hint",
         )
 

@@ -9,20 +9,34 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from okx_wizard.core.regions import region
 from okx_wizard.core.validation import check_sub_account_name
+from okx_wizard.core.wizard_state import WizardState
 from okx_wizard.screens.base import Field, StepScreen, titled
 from okx_wizard.widgets.choice_list import ChoiceList
 from okx_wizard.widgets.tick import Tick
 
 
-def click_path(region_code: str) -> str:
+def planned_modes(state: WizardState) -> str:
+    """The account and position mode the plan expects, in OKX's words (from the core's plan)."""
+    from okx_wizard.core.verify import ACCOUNT_MODES, POSITION_MODES
+
+    plan = state.intentions()
+    account = ACCOUNT_MODES.get(plan.acct_lv, plan.acct_lv)
+    if plan.acct_lv == "1":
+        return f'Account mode "{account}"'
+    position = POSITION_MODES.get(plan.position_mode, plan.position_mode)
+    return f'Account mode "{account}" and Position mode "{position}"'
+
+
+def click_path(state: WizardState) -> str:
     """Where the sub-account settings are on the chosen region's website."""
-    site = region(region_code).site
+    site = region(state.region).site
     return (
         f"On {site} (web, not the app):\n"
         "1. Profile icon (top right) → Sub-accounts → + Create sub-account.\n"
         "2. Type the name above; account type: Standard sub-account. Confirm with 2FA.\n"
-        "3. Switch into it (Profile → Switch account); in Trade → Settings set\n"
-        '   Account mode "Spot and futures" and Position mode "One-way".\n'
+        "3. Switch into it: Sub-accounts menu → the sub-account → Switch (in OKX's\n"
+        f"   app: Profile → Switch account). In Trade → Settings set\n"
+        f"   {planned_modes(state)}.\n"
         "4. Deposits: transfer only what the bot may trade, from the main account\n"
         "   (Assets → Transfer → the sub-account). No outside deposit address needed.\n"
         "5. Create the API key while switched into the sub-account (next steps)."
@@ -65,7 +79,7 @@ class SubAccountScreen(StepScreen):
         self.query_one("#where", ChoiceList).selected = 0 if state.sub_account else 1
         self.query_one("#sub-name", Input).value = state.sub_account_name
         self.query_one("#main-ack", Tick).value = state.main_account_ack
-        self.query_one("#click-path", Static).update(click_path(state.region))
+        self.query_one("#click-path", Static).update(click_path(state))
         self._show()
 
     def store(self) -> None:

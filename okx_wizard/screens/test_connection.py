@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import re
 from typing import ClassVar
 
 from textual import on, work
@@ -52,6 +53,28 @@ def describe_place(endpoint: Endpoint) -> str:
     """``EEA (my.okx.com), demo trading`` — where a key was tested or belongs."""
     env = "demo trading" if endpoint.demo else "live trading"
     return f"{region(endpoint.region).title}, {env}"
+
+
+_CLI_FLAGS = re.compile(r" \((?:--region \w+|--demo|leave out --demo)\)")
+
+
+def in_tui_words(error: WizardError, tried: Endpoint, suggested: Endpoint | None) -> WizardError:
+    """The error as this screen says it: keys to press, not command-line flags.
+
+    The core's cause names the fix for the CLI (``--region eea``); here a wrong region or
+    environment is one key away (s) or a change on the Start step (e).
+    """
+    cause = _CLI_FLAGS.sub("", error.cause)
+    fix = _CLI_FLAGS.sub("", error.fix)
+    if suggested is not None and error.kind in PLACE_KINDS:
+        cause = (
+            f"OKX knows this key at {describe_place(suggested)}, not at {describe_place(tried)}."
+        )
+        fix = (
+            f"Press s to switch the profile to {describe_place(suggested)} and test again, "
+            "or e to change it on the Start step."
+        )
+    return WizardError(error.kind, cause, fix, okx_code=error.okx_code)
 
 
 def same_key_report(profile: str, endpoint: Endpoint, creds: Credentials) -> Report:
@@ -154,7 +177,9 @@ class TestConnectionScreen(StepScreen):
         else:
             kept = " (kept as pending: safe to quit and resume)" if self.state.pending_saved else ""
             result.update(f"✗ The key did not pass. It is not saved{kept}.")
-            self.query_one("#error", ErrorPanel).show_error(report.error)
+            if report.error is not None:
+                shown = in_tui_words(report.error, report.endpoint, self._suggested())
+                self.query_one("#error", ErrorPanel).show_error(shown)
             _, _, words = edit_target(self.state)
             self.query_one("#error-edit", Button).label = f"{words} (e)"
             suggested = self._suggested()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from textual import events
@@ -11,6 +12,7 @@ from textual.widgets import Button, Input
 from okx_wizard.app import OkxWizardApp
 from okx_wizard.core.simulator import SAMPLE
 from okx_wizard.widgets.choice_list import ChoiceList
+from okx_wizard.widgets.error_panel import ErrorPanel
 from okx_wizard.widgets.secret_input import SecretInput
 from tests.ui.conftest import (
     SIZE,
@@ -18,8 +20,9 @@ from tests.ui.conftest import (
     run_test_step,
     screen_name,
     settle,
+    text_of,
 )
-from tests.ui.test_app_snapshots import captured
+from tests.ui.test_app_snapshots import answered, captured, seed_profile
 
 
 async def open_step(pilot: Pilot[Any], step: int, state: Any) -> OkxWizardApp:
@@ -124,3 +127,82 @@ async def test_escape_on_the_first_step_says_quit(make_app) -> None:
         assert footer_keys(app)["escape"] == "Quit"
         await press(pilot, "escape")
         assert app.return_code == 0  # quit (nothing captured: no question)
+
+
+async def test_rotating_to_the_same_key_is_refused(make_app, workspace) -> None:
+    await asyncio.to_thread(seed_profile, workspace)
+    app = make_app(mode="rotate", profile="bot")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_step(pilot, 6, captured(mode="rotate"))  # the key "bot" already holds
+        await run_test_step(pilot)
+        report = app.state.report
+        assert report is not None and report.error is not None
+        assert "the key you are replacing" in report.error.cause
+        assert "✗" in text_of(app, "#test-result")
+        await press(pilot, "enter")
+        assert screen_name(app) == "TestConnectionScreen"  # nothing to save
+    assert workspace.credentials("bot").api_key == SAMPLE["good"].api_key
+
+
+async def test_region_fix_is_said_in_keys_not_cli_flags(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_step(pilot, 6, captured(region="eea"))
+        await run_test_step(pilot)
+        panel = app.screen.query_one(ErrorPanel)
+        words = text_of(app, "#error-cause") + text_of(app, "#error-fix")
+        assert panel.display
+        assert "--region" not in words and "--demo" not in words
+        assert "Press s" in words and "Global" in words
+
+
+async def test_the_sample_fits_the_chosen_region_and_environment(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_step(pilot, 5, answered(region="eea"))
+        sample = text_of(app, "#sample")
+        assert SAMPLE["eea"].api_key in sample and "'eea' (EEA, live trading" in sample
+        assert "step 4" not in sample and "python -m" not in sample
+        assert "demo" in sample  # the others are listed in the app
+        await press(pilot, "ctrl+n")
+        assert SAMPLE["eea"].api_key not in text_of(app, "#sample")
+        shown = next(k for k in SAMPLE.values() if k.api_key in text_of(app, "#sample"))
+        await press(pilot, "ctrl+t")
+        assert app.screen.query_one("#api-key", SecretInput).value == shown.api_key
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_step(pilot, 5, answered(demo=True))
+        assert SAMPLE["demo"].api_key in text_of(app, "#sample")
+
+
+async def test_notices_do_not_follow_to_the_next_step(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_step(pilot, 3, answered())
+        await press(pilot, "ctrl+o")
+        assert any("Copied" in n.message for n in app._notifications)
+        await press(pilot, "enter")
+        assert screen_name(app) == "PassphraseScreen"
+        assert not list(app._notifications)
+
+
+async def test_the_passphrase_step_says_why_it_is_typed_three_times(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_step(pilot, 4, answered())
+        hints = " ".join(str(s.render()) for s in app.screen.query(".hint"))
+        assert "twice" in hints and "once more" in hints
+        await press(pilot, "enter")
+        await open_step(pilot, 5, answered())
+        assert "checked against the one you chose" in text_of(app, ".hint")
+
+
+async def test_a_confirmed_withdraw_is_not_also_never_withdraw(make_app) -> None:
+    from okx_wizard.core.wizard_state import WITHDRAW_CONFIRMATION
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        state = answered(withdraw=True, withdraw_confirmation=WITHDRAW_CONFIRMATION)
+        await open_step(pilot, 3, state)
+        form = text_of(app, "#form-values")
+        assert "Withdraw (you confirmed it)" in form and "never Withdraw" not in form
