@@ -93,8 +93,8 @@ class StepScreen(Screen[None]):
         number = self.STEP - first + 1
         who = "rotating" if state.mode == "rotate" else "profile"
         where = f" · {who} {state.profile}" if state.profile else ""
-        sim = " · SIMULATOR" if self.wizard.simulator else ""
-        text = f"Step {number}/{total}: {STEP_TITLES[self.STEP]}{where}{sim}"
+        sim = "SIMULATOR · " if self.wizard.simulator else ""  # first: never cut off
+        text = f"{sim}Step {number}/{total}: {STEP_TITLES[self.STEP]}{where}"
         return f" okx-wizard · {text}" if len(text) < 65 else f" {text}"
 
     # -- state -----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -15,6 +15,8 @@ from okx_wizard.core.wizard_state import CHECKLIST
 from okx_wizard.screens.base import StepScreen
 from okx_wizard.widgets.qr_code import QrCode
 from okx_wizard.widgets.tick import Tick
+
+NARROW = 80  # columns: under it the QR code goes below the checklist
 
 
 class BeforeYouStartScreen(StepScreen):
@@ -41,6 +43,9 @@ class BeforeYouStartScreen(StepScreen):
                 )
                 yield Static(url, id="official-url", classes="url")
             yield QrCode(url, id="qr")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
 
     def load(self) -> None:
         for item in CHECKLIST:

@@ -26,7 +26,7 @@ from okx_wizard.core.validation import (
     strip_paste_artifacts,
 )
 from okx_wizard.core.wizard_state import WizardState
-from okx_wizard.screens.base import StepScreen
+from okx_wizard.screens.base import StepScreen, titled
 from okx_wizard.screens.focus import take_focus_request
 from okx_wizard.widgets.secret_input import SecretField, SecretInput
 
@@ -56,17 +56,17 @@ def sample_names(state: WizardState) -> list[str]:
 
 
 def describe_sample(name: str) -> str:
-    """``'eea' (EEA, live trading, sub-account, Read + Trade)`` — what a sample key is."""
+    """``'eea': EEA, live, sub-account, Read + Trade`` — what a sample key is."""
     from okx_wizard.core.regions import region
     from okx_wizard.core.simulator import SAMPLE
 
     key = SAMPLE[name]
-    env = "demo trading" if key.demo else "live trading"
+    env = "demo" if key.demo else "live"
     where = "main account" if key.uid == key.main_uid else "sub-account"
     perms = "Read + Trade" if "trade" in key.perm else "Read"
     if "withdraw" in key.perm:
         perms += " + Withdraw"
-    return f"{name!r} ({region(key.region).title.split(' ')[0]}, {env}, {where}, {perms})"
+    return f"{name!r}: {region(key.region).title.split(' ')[0]}, {env}, {where}, {perms}"
 
 
 def sample_text(name: str, others: list[str]) -> str:
@@ -75,7 +75,7 @@ def sample_text(name: str, others: list[str]) -> str:
 
     key = SAMPLE[name]
     return (
-        f"Simulator sample {describe_sample(name)}; ctrl+t fills it in:\n"
+        f"{describe_sample(name)} · ctrl+t fills it in\n"
         f"API key    {key.api_key}\n"
         f"Secret key {key.secret_key}\n"
         f"Passphrase {key.passphrase}   (the one this sample was made with)\n"
@@ -100,9 +100,9 @@ class CaptureScreen(StepScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(
-            "Submit OKX's form. It shows the API key and the secret key — the secret ONLY "
-            "ONCE. Paste each below (masked; ctrl+r reveals), then the passphrase you typed on "
-            "OKX: it is checked against the one you chose, since a mismatch fails every request.",
+            "Submit OKX's form: it shows the API key and the secret key, the secret ONLY ONCE. "
+            "Paste each (masked; ctrl+r reveals), then the passphrase as typed on OKX: it is "
+            "checked against the one you chose (a mismatch fails every request).",
             classes="hint",
         )
         fields = (
@@ -118,7 +118,9 @@ class CaptureScreen(StepScreen):
             yield field
         yield Static("", id="pending-status", classes="field-check")
         if self.wizard.simulator:
-            yield Static("", id="sample", classes="sample")
+            yield titled(
+                Static("", id="sample", classes="sample"), "Simulator: sample keys, not real ones"
+            )
 
     def _check_passphrase(self, value: str) -> FieldCheck:
         return check_passphrase_match(value, self.state.passphrase)

@@ -94,7 +94,7 @@ class PermissionsScreen(StepScreen):
         yield Static("", id="least-privilege", classes="hint")
         yield titled(
             CheckedField(placeholder="e.g. 203.0.113.7, 2001:db8::/64", id="ips", check=check_ips),
-            "Trusted IPs of the bot's machine(s): commas or spaces, ≤ 20",
+            "Trusted IPs of the bot's machine(s), ≤ 20",
         )
         yield Static("", id="ip-check", classes="field-check")
         yield titled(

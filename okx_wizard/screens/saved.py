@@ -52,7 +52,7 @@ def usage_text(name: str, simulator: bool) -> str:
         f"  {cli} exec {name} -- python bot.py\n"
         "      runs the bot with the key in its environment only\n"
         f'  eval "$({cli} env {name})"\n'
-        "      sets OKX_API_KEY, OKX_API_SECRET, OKX_API_PASSPHRASE in this shell\n"
+        "      sets OKX_API_KEY, OKX_SECRET_KEY, OKX_PASSPHRASE (OKX's own names) here\n"
         "  Python, ccxt or python-okx:\n"
         "      from okx_wizard import load_credentials\n"
         f"      creds = load_credentials({load_args})\n"

@@ -49,12 +49,12 @@ class StartScreen(StepScreen):
     def compose_body(self) -> ComposeResult:
         yield titled(
             CheckedField(placeholder="e.g. bot", id="profile", max_length=64, check=self._check),
-            "Profile name: how your bot and okx-wizard will call this key",
+            "Profile name: what your bot will call this key",
         )
         with Horizontal(classes="choices"):
             yield titled(
                 ChoiceList(*[REGIONS[code].title for code in REGION_CODES], id="region"),
-                "Region: where your account lives now",
+                "Region: where your account is",
             )
             env = ChoiceList("Live trading", "Demo trading", id="env")
             env.styles.height = len(REGION_CODES) + 2  # as tall as the region list beside it

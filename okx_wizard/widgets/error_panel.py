@@ -125,9 +125,10 @@ class ErrorPanel(Vertical):
         self.display = error is not None
         if error is None:
             return
-        code = f" · OKX code {error.okx_code}" if error.okx_code else ""
+        code = f"OKX code {error.okx_code}: " if error.okx_code else ""
         title = KIND_TITLES.get(error.kind, "Error")
-        self.border_title = Content(f"✗ {error.kind}: {title}{code}")
+        # Short, code first: at 60 columns the end of a border title is cut off.
+        self.border_title = Content(f"✗ {code}{title}")
         cause, fix = split_fix(error.message)
         self.query_one("#error-cause", Static).update(Content(cause))
         fix_widget = self.query_one("#error-fix", Static)

@@ -7,6 +7,7 @@ then look at the SVGs (or ``scripts/screenshots.py``) before committing them.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -271,3 +272,21 @@ async def test_every_letter_has_contrast(
         assert len(letters(app)) > 100  # the screen is drawn
         faint = low_contrast(app)
         assert not faint, f"{scenario} ({colour}): " + "; ".join(faint)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS[:-2])
+async def test_usable_at_60x20(scenario: str, workspace: Workspace) -> None:
+    """Nothing cut short at 60x20: no title or label ends in "…", the SIMULATOR badge shows."""
+    from tests.ui.contrast import screen_text
+
+    mode, run_before, keys = _scenarios(workspace)[scenario]
+    app = OkxWizardApp(workspace, mode=mode)  # type: ignore[arg-type]
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot, 0.2)
+        await run_before(pilot)
+        await press(pilot, *keys)
+        lines = screen_text(app)
+        assert "SIMULATOR" in lines[0]
+        hint = re.compile(r"[0-9a-f]{4}…[0-9a-f]{4}")  # a key hint such as 55b2…e9a8
+        cut = [line for line in lines if "…" in hint.sub("", line)]
+        assert not cut, f"{scenario}: cut at 60x20: {cut}"

@@ -162,7 +162,7 @@ async def test_the_sample_fits_the_chosen_region_and_environment(make_app) -> No
     async with app.run_test(size=SIZE) as pilot:
         await open_step(pilot, 5, answered(region="eea"))
         sample = text_of(app, "#sample")
-        assert SAMPLE["eea"].api_key in sample and "'eea' (EEA, live trading" in sample
+        assert SAMPLE["eea"].api_key in sample and "'eea': EEA, live" in sample
         assert "step 4" not in sample and "python -m" not in sample
         assert "demo" in sample  # the others are listed in the app
         await press(pilot, "ctrl+n")

@@ -356,7 +356,7 @@ async def test_error_panel_shows_kind_code_cause_and_fix() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         text = screen_text(app)
-        assert "auth: OKX refused the credentials · OKX code 50113" in text
+        assert "OKX code 50113: OKX refused the credentials" in text
         assert "The signature is invalid: the secret key is wrong." in text
         assert "Fix: Paste the secret key exactly as OKX showed it." in text
         assert "Retry (r)" in text and "Edit (e)" in text
