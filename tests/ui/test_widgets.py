@@ -383,7 +383,7 @@ async def test_error_panel_hidden_without_error_and_updates() -> None:
         await pilot.pause()
         assert panel.display
         text = screen_text(app)
-        assert "network: OKX could not be reached" in text
+        assert "✗ OKX could not be reached" in text
         assert "Fix: Check the proxy." in text
         panel.show_error(None)
         await pilot.pause()
