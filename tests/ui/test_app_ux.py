@@ -220,3 +220,28 @@ async def test_a_key_without_the_planned_ips_is_warned_about_even_in_demo(make_a
         codes = [w.code for w in report.warnings]
         assert "no-ip-whitelist" in codes
         assert app.screen.query_one(CheckList).status("ip") == "warning"
+
+
+async def test_home_footer_drops_profile_keys_when_none_is_left(make_app, workspace) -> None:
+    await asyncio.to_thread(seed_profile, workspace)
+    app = make_app(mode="home")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, 0.2)
+        assert screen_name(app) == "HomeScreen"
+        assert {"r", "c", "d"} <= set(footer_keys(app))
+        await press(pilot, "d")
+        dialog = " ".join(str(s.render()) for s in app.screen.query(".dialog-text"))
+        assert "does not delete the key on OKX" in dialog
+        await press(pilot, "y")
+        await settle(pilot, 0.1)
+        assert workspace.profile("bot") is None
+        keys = footer_keys(app)
+        assert "n" in keys and not {"r", "c", "d"} & set(keys)
+
+
+def test_remove_dialog_names_a_previous_key_still_live() -> None:
+    from okx_wizard.screens.modals import ConfirmRemoveScreen
+
+    dialog = ConfirmRemoveScreen("bot", "a8fa…2d82", "55b2…e9a8")
+    assert "55b2…e9a8" in dialog.text and "still work on OKX" in dialog.text
+    assert "*" not in dialog.text

@@ -212,7 +212,7 @@ async def test_strength_meter_updates_live() -> None:
         assert "4/4 very strong" in strong and "████████████" in strong
         assert "✓ 8–32 characters" in strong and "✓ special" in strong
         assert "! Breaks shells and .env files: $" in strong
-        assert "Crack time (offline, slow hash): centuries" in strong
+        assert "Time to guess it if a hashed copy leaked: centuries" in strong
         assert "pass$Vq8" not in app.export_screenshot()
 
 
