@@ -7,6 +7,7 @@ Kept beside the state object (weakly: it dies with the wizard), never in a draft
 
 from __future__ import annotations
 
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from textual.screen import Screen
@@ -26,7 +27,7 @@ def take_focus_request(state: WizardState) -> str | None:
     return _requests.pop(state, None)
 
 
-def escape_quits(screen: Screen[object], state: WizardState) -> bool:
+def escape_quits(screen: Screen[Any], state: WizardState) -> bool:
     """True on the first step of a wizard started on its own: Escape quits there, not Back.
 
     (From the home screen, the first step's Escape goes back to it.)
