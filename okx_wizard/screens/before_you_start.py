@@ -13,6 +13,7 @@ from textual.widgets import Checkbox, Static
 from okx_wizard.core.regions import region
 from okx_wizard.core.wizard_state import CHECKLIST
 from okx_wizard.screens.base import StepScreen
+from okx_wizard.screens.focus import show_more_below
 from okx_wizard.widgets.qr_code import QrCode
 from okx_wizard.widgets.tick import Tick
 
@@ -46,6 +47,9 @@ class BeforeYouStartScreen(StepScreen):
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
+
+    def started(self) -> None:
+        show_more_below(self)
 
     def load(self) -> None:
         for item in CHECKLIST:

@@ -27,7 +27,7 @@ from okx_wizard.core.validation import (
 )
 from okx_wizard.core.wizard_state import WizardState
 from okx_wizard.screens.base import StepScreen, titled
-from okx_wizard.screens.focus import take_focus_request
+from okx_wizard.screens.focus import show_more_below, take_focus_request
 from okx_wizard.widgets.secret_input import SecretField, SecretInput
 
 PENDING_DELAY = 0.4
@@ -145,6 +145,7 @@ class CaptureScreen(StepScreen):
         self._show_sample()
 
     def started(self) -> None:
+        show_more_below(self)
         self._warm_up()
 
     @work(thread=True, exclusive=True, group="warm-up")

@@ -33,3 +33,28 @@ def escape_quits(screen: Screen[Any], state: WizardState) -> bool:
     (From the home screen, the first step's Escape goes back to it.)
     """
     return state.step == state.first_step and len(screen.app.screen_stack) <= 1
+
+
+MORE_BELOW = "↓ More below: Tab to the text, then ↓ or PgDn"
+
+
+def show_more_below(screen: Screen[Any]) -> None:
+    """Under a step's body, say when part of it is below the fold (small terminals).
+
+    The line sits between the body and the footer and follows scrolling and resizing.
+    """
+    from textual.widgets import Static
+
+    body = screen.query_one(".step-body")
+    hint = Static("", id="more-below", classes="more-below")
+    hint.display = False
+    screen.mount(hint, after=body)
+
+    def update(*_: object) -> None:
+        more = body.max_scroll_y > body.scroll_y
+        hint.update(MORE_BELOW if more else "")
+        hint.display = more
+
+    screen.watch(body, "scroll_y", update, init=False)
+    screen.watch(body, "virtual_size", update, init=False)
+    screen.call_after_refresh(update)

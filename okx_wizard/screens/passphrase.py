@@ -21,6 +21,7 @@ from okx_wizard.core.validation import (
 )
 from okx_wizard.screens.base import StepScreen, titled
 from okx_wizard.screens.capture import sample_names
+from okx_wizard.screens.focus import show_more_below
 from okx_wizard.widgets.secret_input import SecretField, SecretInput
 from okx_wizard.widgets.strength_meter import StrengthMeter
 
@@ -73,6 +74,7 @@ class PassphraseScreen(StepScreen):
         return (state.profile, state.sub_account_name, state.key_label)
 
     def started(self) -> None:
+        show_more_below(self)
         if self.state.mode == "rotate":
             self._load_old()
 

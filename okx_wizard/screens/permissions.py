@@ -20,6 +20,7 @@ from okx_wizard.core.validation import (
 )
 from okx_wizard.core.wizard_state import WITHDRAW_CONFIRMATION, WizardState
 from okx_wizard.screens.base import CheckedField, Field, StepScreen, titled
+from okx_wizard.screens.focus import show_more_below
 from okx_wizard.widgets.tick import Tick
 
 SIMULATOR_PUBLIC_IP = "203.0.113.7"
@@ -111,6 +112,9 @@ class PermissionsScreen(StepScreen):
             yield Field(placeholder=WITHDRAW_CONFIRMATION, id="withdraw-confirm")
         yield Static("", id="form-path", classes="section")
         yield Static("", id="form-values", classes="form-values")
+
+    def started(self) -> None:
+        show_more_below(self)
 
     def load(self) -> None:
         state = self.state

@@ -11,6 +11,7 @@ from okx_wizard.core.regions import region
 from okx_wizard.core.validation import check_sub_account_name
 from okx_wizard.core.wizard_state import WizardState
 from okx_wizard.screens.base import Field, StepScreen, titled
+from okx_wizard.screens.focus import show_more_below
 from okx_wizard.widgets.choice_list import ChoiceList
 from okx_wizard.widgets.tick import Tick
 
@@ -73,6 +74,9 @@ class SubAccountScreen(StepScreen):
         with Vertical(id="main-fields"):
             yield Static(MAIN_WARNING, classes="warning")
             yield Tick("I understand and want the main account", id="main-ack")
+
+    def started(self) -> None:
+        show_more_below(self)
 
     def load(self) -> None:
         state = self.state

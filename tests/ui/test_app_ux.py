@@ -245,3 +245,32 @@ def test_remove_dialog_names_a_previous_key_still_live() -> None:
     dialog = ConfirmRemoveScreen("bot", "a8fa…2d82", "55b2…e9a8")
     assert "55b2…e9a8" in dialog.text and "still work on OKX" in dialog.text
     assert "*" not in dialog.text
+
+
+async def test_permissions_show_the_whole_form_at_80x24_and_say_more_below_at_60x20(
+    make_app,
+) -> None:
+    from textual.widgets import Static
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_step(pilot, 3, answered(ip_text=""))
+        box = app.screen.query_one("#form-values", Static)
+        body = app.screen.query_one(".step-body")
+        assert box.region.bottom <= body.region.bottom  # every row of the summary is on screen
+        assert "account/my-api" in text_of(app, "#form-path")
+        assert "Create API key" in text_of(app, "#form-path")
+        assert "trading2025" in text_of(app, "#form-path")
+        assert not app.screen.query_one("#more-below").display
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await open_step(pilot, 3, answered(ip_text=""))
+        more = app.screen.query_one("#more-below", Static)
+        assert more.display and "More below" in str(more.render())
+        for _ in range(6):  # Tab reaches the scroll area; the outline marks it
+            if app.focused is app.screen.query_one(".step-body"):
+                break
+            await press(pilot, "tab")
+        assert app.focused is app.screen.query_one(".step-body")
+        await press(pilot, "end")
+        assert not more.display
