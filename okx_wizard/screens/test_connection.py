@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import re
+from functools import partial
 from typing import ClassVar
 
 from textual import on, work
@@ -42,11 +43,11 @@ def edit_target(state: WizardState) -> tuple[str, str, str]:
     error = report.error if report is not None else None
     if error is not None and error.kind in PLACE_KINDS and state.mode == "setup":
         if error.kind == "region":
-            return "start", "#region", "Change region (Start)"
-        return "start", "#env", "Change live/demo (Start)"
+            return "start", "#region", "Change region, back to Start"
+        return "start", "#env", "Change live/demo, back to Start"
     code = error.okx_code if error is not None else None
     selector, words = AUTH_FIELDS.get(code or "", ("#api-key", "key"))
-    return "capture", selector, f"Fix the {words} (Create the key)"
+    return "capture", selector, f"Fix the {words}, back to Create the key"
 
 
 def describe_place(endpoint: Endpoint) -> str:
@@ -75,6 +76,11 @@ def in_tui_words(error: WizardError, tried: Endpoint, suggested: Endpoint | None
             "or e to change it on the Start step."
         )
     return WizardError(error.kind, cause, fix, okx_code=error.okx_code)
+
+
+def show_step_status(checks: CheckList, step: str, status: str, detail: str = "") -> None:
+    """A check row as this screen says it (no command-line flags in its detail)."""
+    checks.set_status(step, status, _CLI_FLAGS.sub("", detail))
 
 
 def same_key_report(profile: str, endpoint: Endpoint, creds: Credentials) -> Report:
@@ -157,7 +163,7 @@ class TestConnectionScreen(StepScreen):
             creds,
             endpoint,
             state.intentions(),
-            on_step=checks.set_status,
+            on_step=partial(show_step_status, checks),
             previous=previous,
         )
         self._show(report)

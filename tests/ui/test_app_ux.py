@@ -155,6 +155,8 @@ async def test_region_fix_is_said_in_keys_not_cli_flags(make_app) -> None:
         assert panel.display
         assert "--region" not in words and "--demo" not in words
         assert "Press s" in words and "Global" in words
+        rows = " ".join(str(d.render()) for d in app.screen.query(".check-detail"))
+        assert "belongs to the Global site" in rows and "--region" not in rows
 
 
 async def test_the_sample_fits_the_chosen_region_and_environment(make_app) -> None:
