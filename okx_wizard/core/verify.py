@@ -473,16 +473,7 @@ class _Check:
             self.steps.set("ip", "ok", detail)
             return
         can_trade = any(p in account.permissions for p in ("trade", "withdraw"))
-        planned = self.intentions.ip_whitelist
-        if planned:
-            message = (
-                f"You planned to bind {', '.join(planned)}, but the key is not bound to any IP: "
-                "a leaked one works from anywhere. Fix: edit the key on OKX and add "
-                f"{'that address' if len(planned) == 1 else 'those addresses'}."
-            )
-            self.report.warn("no-ip-whitelist", message)
-            self.steps.set("ip", "warning", message)
-        elif not can_trade:
+        if not can_trade:
             self.steps.set("ip", "ok", "Not bound to an IP: OKX keeps read-only keys anyway.")
         elif demo:
             self.steps.set("ip", "ok", "Not bound to an IP (demo-trading keys are kept anyway).")

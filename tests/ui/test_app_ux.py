@@ -11,7 +11,6 @@ from textual.widgets import Button, Input
 
 from okx_wizard.app import OkxWizardApp
 from okx_wizard.core.simulator import SAMPLE
-from okx_wizard.widgets.check_list import CheckList
 from okx_wizard.widgets.choice_list import ChoiceList
 from okx_wizard.widgets.error_panel import ErrorPanel
 from okx_wizard.widgets.secret_input import SecretInput
@@ -209,19 +208,6 @@ async def test_a_confirmed_withdraw_is_not_also_never_withdraw(make_app) -> None
         await open_step(pilot, 3, state)
         form = text_of(app, "#form-values")
         assert "Withdraw (you confirmed it)" in form and "never Withdraw" not in form
-
-
-async def test_a_key_without_the_planned_ips_is_warned_about_even_in_demo(make_app) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        state = captured(SAMPLE["demo"], demo=True, ip_text="203.0.113.7 198.51.100.7")
-        await open_step(pilot, 6, state)
-        await run_test_step(pilot)
-        report = app.state.report
-        assert report is not None and report.ok
-        codes = [w.code for w in report.warnings]
-        assert "no-ip-whitelist" in codes
-        assert app.screen.query_one(CheckList).status("ip") == "warning"
 
 
 async def test_home_footer_drops_profile_keys_when_none_is_left(make_app, workspace) -> None:
