@@ -111,8 +111,15 @@ class HomeScreen(HostedScreen, Screen[None]):
             return
         self.app.call_from_thread(self._loaded, profiles)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Rotate, check and remove need a profile: hidden from the footer when none is left."""
+        if action in ("rotate", "check", "remove"):
+            return bool(self.wizard.profile_metas)
+        return True
+
     def _loaded(self, profiles: list[ProfileMeta]) -> None:
         self.wizard.remember_profiles(profiles)
+        self.refresh_bindings()
         self.fill(profiles)
         if not profiles:
             self._detail("No profiles left: press n to set one up.")
@@ -173,7 +180,9 @@ class HomeScreen(HostedScreen, Screen[None]):
             if yes:
                 self._remove(meta.name)
 
-        self.app.push_screen(ConfirmRemoveScreen(meta.name, meta.api_key_hint), answer)
+        self.app.push_screen(
+            ConfirmRemoveScreen(meta.name, meta.api_key_hint, meta.previous_key_hint), answer
+        )
 
     @work(thread=True, group="home-remove")
     def _remove(self, name: str) -> None:
