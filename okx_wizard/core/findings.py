@@ -226,6 +226,16 @@ def ip_finding(account: AccountInfo, intentions: Intentions, demo: bool) -> Find
         if planned:
             detail += f" Planned but not bound: {', '.join(planned)}."
         return Finding("ip", "ok", detail)
+    if intentions.ip_whitelist:
+        # Planned but forgotten on OKX's form: say so whatever the key may do (demo included).
+        planned = ", ".join(intentions.ip_whitelist)
+        warning = ReportWarning(
+            "no-ip-whitelist",
+            f"You planned to bind the key to {planned}, but it is not bound to any IP address: "
+            "a leaked copy works from anywhere.",
+            f"Edit the key on OKX and add {planned}.",
+        )
+        return Finding("ip", "warning", warning.message, (warning,))
     can_trade = any(p in account.permissions for p in ("trade", "withdraw"))
     if not can_trade:
         return Finding("ip", "ok", "Not bound to an IP: OKX keeps read-only keys anyway.")
