@@ -22,6 +22,7 @@ from okx_wizard.core.models import (
     ReportWarning,
 )
 from okx_wizard.core.regions import REGIONS
+from okx_wizard.core.text import quote
 
 Outcome = list[dict[str, Any]] | WizardError
 Verdict = Literal["ok", "warning", "failed", "skipped"]
@@ -44,6 +45,9 @@ ACCOUNT_TYPES = {
     "2": "Managed trading sub-account",
 }
 PERMISSION_NAMES = {"read_only": "Read", "trade": "Trade", "withdraw": "Withdraw"}
+# What a key may hold without the user's explicit consent: anything else (Withdraw, or a
+# permission this version does not know) is refused unless it was confirmed.
+SAFE_PERMISSIONS = frozenset({"read_only", "trade"})
 TRADING_FIELDS = ("ccy", "eq", "availBal", "eqUsd")
 FUNDING_FIELDS = ("ccy", "bal", "availBal", "frozenBal")
 
@@ -71,7 +75,7 @@ def parse_account(row: dict[str, Any]) -> AccountInfo:
         account_type=str(row.get("type") or ""),
         acct_lv=str(row.get("acctLv") or ""),
         position_mode=str(row.get("posMode") or ""),
-        permissions=_split(row.get("perm")),
+        permissions=[perm.lower() for perm in _split(row.get("perm"))],
         ip_whitelist=_split(row.get("ip")),
         label=str(row.get("label") or ""),
     )
@@ -103,10 +107,12 @@ def expected_modes(intentions: Intentions, region_code: str) -> tuple[str | None
 
 # -- the findings -------------------------------------------------------------------------------
 def permissions_finding(account: AccountInfo, intentions: Intentions) -> Finding:
-    """Withdraw refused unless confirmed; missing permissions refused; extra ones warned."""
-    perms = account.permissions
+    """Withdraw (or any permission beyond Read and Trade) refused unless confirmed; missing
+    permissions refused; extra ones warned. Compared without regard to case: OKX writes them
+    in lower case, and ``Withdraw`` is no less a withdraw permission."""
+    perms = [p.lower() for p in account.permissions]
     needed = intentions.permissions
-    has = perm_names(perms) or "none"
+    has = quote(perm_names(perms), 120) or "none"
     use = (
         "portfolio tracking (read only)"
         if intentions.use_case == "read_only"
@@ -115,12 +121,22 @@ def permissions_finding(account: AccountInfo, intentions: Intentions) -> Finding
     causes: list[str] = []
     fixes: list[str] = []
     notes: list[ReportWarning] = []
+    unknown = quote(perm_names([p for p in perms if p not in PERMISSION_NAMES]), 80)
+    if unknown and not intentions.allow_withdraw:
+        causes.append(
+            f"This key has a permission okx-wizard does not know ({unknown}): it may let "
+            "whoever gets the key do more than read and trade, so okx-wizard refuses it."
+        )
+        fixes.append(f"Delete the key on OKX and create one with only {perm_names(needed)}.")
+    elif unknown:
+        notes.append(ReportWarning("permission-mismatch", f"The key also has {unknown}."))
     if "withdraw" in perms and not intentions.allow_withdraw:
         causes.append(
             f"This key has the Withdraw permission ({has}): whoever gets it can move your "
             "funds out, so okx-wizard refuses it."
         )
-        fixes.append(f"Delete the key on OKX and create one with only {perm_names(needed)}.")
+        if not unknown:
+            fixes.append(f"Delete the key on OKX and create one with only {perm_names(needed)}.")
     elif "withdraw" in perms:
         notes.append(
             ReportWarning(
@@ -135,7 +151,7 @@ def permissions_finding(account: AccountInfo, intentions: Intentions) -> Finding
             f"The key lacks the {perm_names(missing)} permission that {use} needs (it has {has})."
         )
         fixes.append(f"Edit the key on OKX and tick {perm_names(missing)}.")
-    extra = [p for p in perms if p not in needed and p != "withdraw"]
+    extra = [p for p in perms if p not in needed and p in SAFE_PERMISSIONS]
     if extra:
         notes.append(
             ReportWarning(
@@ -226,7 +242,7 @@ def ip_finding(account: AccountInfo, intentions: Intentions, demo: bool) -> Find
         if planned:
             detail += f" Planned but not bound: {', '.join(planned)}."
         return Finding("ip", "ok", detail)
-    can_trade = any(p in account.permissions for p in ("trade", "withdraw"))
+    can_trade = any(p.lower() != "read_only" for p in account.permissions)
     if not can_trade:
         return Finding("ip", "ok", "Not bound to an IP: OKX keeps read-only keys anyway.")
     if demo:
