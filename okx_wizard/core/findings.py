@@ -22,7 +22,7 @@ from okx_wizard.core.models import (
     ReportWarning,
 )
 from okx_wizard.core.regions import REGIONS
-from okx_wizard.core.text import quote
+from okx_wizard.core.text import quote, strip_unsafe
 
 Outcome = list[dict[str, Any]] | WizardError
 Verdict = Literal["ok", "warning", "failed", "skipped"]
@@ -65,28 +65,33 @@ class Finding:
 
 # -- parsing OKX's answers ----------------------------------------------------------------------
 def parse_account(row: dict[str, Any]) -> AccountInfo:
-    """AccountInfo from one ``account/config`` row; unknown or missing fields are tolerated."""
-    uid = str(row.get("uid") or "")
-    main_uid = str(row.get("mainUid") or "")
+    """AccountInfo from one ``account/config`` row; unknown or missing fields are tolerated.
+    Server text loses control, line-break and bidi characters here, once, for every use."""
+    uid = _text(row.get("uid"))
+    main_uid = _text(row.get("mainUid"))
     return AccountInfo(
         uid=uid,
         main_uid=main_uid,
         sub_account=bool(uid and main_uid and uid != main_uid),
-        account_type=str(row.get("type") or ""),
-        acct_lv=str(row.get("acctLv") or ""),
-        position_mode=str(row.get("posMode") or ""),
+        account_type=_text(row.get("type")),
+        acct_lv=_text(row.get("acctLv")),
+        position_mode=_text(row.get("posMode")),
         permissions=[perm.lower() for perm in _split(row.get("perm"))],
         ip_whitelist=_split(row.get("ip")),
-        label=str(row.get("label") or ""),
+        label=_text(row.get("label")),
     )
 
 
+def _text(value: Any) -> str:
+    return strip_unsafe(str(value or ""))
+
+
 def _split(value: Any) -> list[str]:
-    return [part.strip() for part in str(value or "").split(",") if part.strip()]
+    return [part.strip() for part in _text(value).split(",") if part.strip()]
 
 
 def _strings(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, str]:
-    return {name: str(row[name]) for name in fields if row.get(name) is not None}
+    return {name: _text(row[name]) for name in fields if row.get(name) is not None}
 
 
 # -- what the plan expects ----------------------------------------------------------------------
@@ -135,8 +140,7 @@ def permissions_finding(account: AccountInfo, intentions: Intentions) -> Finding
             f"This key has the Withdraw permission ({has}): whoever gets it can move your "
             "funds out, so okx-wizard refuses it."
         )
-        if not unknown:
-            fixes.append(f"Delete the key on OKX and create one with only {perm_names(needed)}.")
+        fixes[:] = [f"Delete the key on OKX and create one with only {perm_names(needed)}."]
     elif "withdraw" in perms:
         notes.append(
             ReportWarning(
@@ -277,7 +281,7 @@ def balance_finding(
         funding_note = f" The funding account could not be read: {funding.message}"
     else:
         funding_rows = [_strings(row, FUNDING_FIELDS) for row in funding]
-    result = Balance(str(first.get("totalEq") or "0"), trading, funding_rows)
+    result = Balance(_text(first.get("totalEq")) or "0", trading, funding_rows)
     if result.empty:
         if account.sub_account:
             warning = ReportWarning(
