@@ -17,7 +17,8 @@ from tests.security.support import TRACEBACK, key_with, stdin_of
 
 
 @pytest.mark.parametrize("perm", ["read_only,trade,Withdraw", "READ_ONLY,TRADE,WITHDRAW",
-                                  "read_only, trade ,wItHdRaW"])  # fmt: skip
+                                  "read_only, trade ,wItHdRaW", "read_only,with\u200bdraw",
+                                  "read_only,\u202ewithdraw"])  # fmt: skip
 def test_withdraw_in_any_case_is_refused(perm: str) -> None:
     account = parse_account({"uid": "1", "mainUid": "2", "perm": perm})
     finding = permissions_finding(account, Intentions())
@@ -34,14 +35,14 @@ def test_a_confirmed_withdraw_key_in_upper_case_is_a_warning_not_a_refusal() -> 
 
 
 @pytest.mark.parametrize("perm", ["read_only,trade,transfer", "read_only,admin",
-                                  "read_only,trade,with\u200bdraw"])  # fmt: skip
+                                  "read_only,trade,trans\u200bfer\x1b[2J"])  # fmt: skip
 def test_a_permission_beyond_read_and_trade_is_refused(perm: str) -> None:
     account = parse_account({"uid": "1", "mainUid": "2", "perm": perm})
     finding = permissions_finding(account, Intentions())
     assert finding.status == "failed"
     assert finding.error is not None and finding.error.kind == "permission"
     assert "does not know" in finding.error.cause
-    assert "\u200b" not in finding.error.message
+    assert "\u200b" not in finding.error.message and "\x1b" not in finding.error.message
 
 
 def test_read_and_trade_in_upper_case_are_what_a_bot_needs() -> None:
