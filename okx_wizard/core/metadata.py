@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from okx_wizard.core.clock import utc_now
 from okx_wizard.core.errors import StorageError
 from okx_wizard.core.file_trust import read_trusted
 from okx_wizard.core.fsutil import atomic_write, ensure_private_dir, file_lock
@@ -38,7 +39,6 @@ from okx_wizard.core.profile_schema import (
     clean_text,
     clean_value,
     tomlable,
-    utc_now,
 )
 
 __all__ = [

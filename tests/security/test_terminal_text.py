@@ -72,7 +72,8 @@ def _assert_clean_report(out: str) -> None:
 
 
 def test_login_and_check_print_server_strings_as_inert_text(
-    hostile_profile, cli_env: dict[str, str]  # type: ignore[no-untyped-def]
+    hostile_profile,
+    cli_env: dict[str, str],  # type: ignore[no-untyped-def]
 ) -> None:
     """Passes after merge with cli (main's cli.py joins the report's lines before cleaning
     and its cleaner lets \\n and U+2028/U+2029 through)."""
@@ -86,7 +87,8 @@ def test_login_and_check_print_server_strings_as_inert_text(
 
 
 def test_list_prints_values_from_the_file_as_inert_text(
-    hostile_profile, cli_env: dict[str, str]  # type: ignore[no-untyped-def]
+    hostile_profile,
+    cli_env: dict[str, str],  # type: ignore[no-untyped-def]
 ) -> None:
     run_cli("check", "bot", env=cli_env)
     listed = run_cli("list", env=cli_env)
@@ -96,7 +98,8 @@ def test_list_prints_values_from_the_file_as_inert_text(
 
 
 def test_json_reports_keep_server_strings_escaped(
-    hostile_profile, cli_env: dict[str, str]  # type: ignore[no-untyped-def]
+    hostile_profile,
+    cli_env: dict[str, str],  # type: ignore[no-untyped-def]
 ) -> None:
     for args in (("check", "bot", "--json"), ("list", "--json")):
         run = run_cli(*args, env=cli_env)
