@@ -1,16 +1,33 @@
-"""The command line's grammar (argparse): loaded for commands, not to start the wizard."""
+"""The command line's grammar (argparse): loaded for commands, not to start the wizard.
+
+Subcommands are not listed here: each module of :data:`COMMAND_MODULES` exports ``COMMANDS``
+(a tuple of :class:`~okx_wizard.cli_spec.CommandSpec`) and may export ``OPTIONS`` (a tuple of
+:class:`~okx_wizard.cli_spec.CommandOption` adding flags to a command declared elsewhere). A
+module listed here that is not installed yet is skipped.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import math
 import sys
+from collections.abc import Iterator
+from types import ModuleType
 from typing import NoReturn
 
 from okx_wizard import __version__
-from okx_wizard.cli import EXIT_USAGE
+from okx_wizard.cli_spec import CommandOption, CommandSpec
+from okx_wizard.exit_codes import EXIT_USAGE
 
-REGION_CHOICES = ("global", "eea", "us")
+# In this order in --help. okx_wizard.cli_keys: the sub-account key commands (SPEC §9).
+COMMAND_MODULES = (
+    "okx_wizard.cli_tui",
+    "okx_wizard.cli_commands",
+    "okx_wizard.cli_handoff",
+    "okx_wizard.cli_import",
+    "okx_wizard.cli_keys",
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -30,17 +47,6 @@ def _seconds(value: str) -> float:
     if not math.isfinite(seconds) or seconds <= 0:
         raise argparse.ArgumentTypeError("must be a number of seconds more than 0")
     return seconds
-
-
-def _base_url(value: str) -> str:
-    """A --base-url: http(s), a host, a port in range; refused at once, before any request."""
-    from okx_wizard.core.errors import UsageError
-    from okx_wizard.core.validation import validate_base_url
-
-    try:
-        return validate_base_url(value)
-    except UsageError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _common() -> _Parser:
@@ -69,25 +75,20 @@ def _common() -> _Parser:
     return common
 
 
-def _where(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--region",
-        choices=REGION_CHOICES,
-        help="where the key was created: global (www.okx.com), eea (my.okx.com), us (app.okx.com)",
-    )
-    parser.add_argument(
-        "--demo", action="store_true", default=None, help="the key is a demo-trading key"
-    )
-    parser.add_argument(
-        "--base-url",
-        type=_base_url,
-        metavar="URL",
-        help="send requests here instead of the region's host (proxies, tests)",
-    )
+def command_modules() -> Iterator[ModuleType]:
+    """The installed modules of :data:`COMMAND_MODULES`, in order."""
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        yield module
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The whole command line of SPEC §2."""
+    """The whole command line of SPEC §2, §8 and §9, from the command modules' specs."""
     common = _common()
     parser = _Parser(
         prog="okx-wizard",
@@ -104,64 +105,38 @@ def build_parser() -> argparse.ArgumentParser:
         help="allow Textual's log and devtools (may record what is on screen)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    p: argparse.ArgumentParser = sub.add_parser(
-        "setup", parents=[common], help="TUI: set up a new profile"
-    )
-    p.add_argument("--profile", metavar="NAME")
-    _where(p)
-    p = sub.add_parser("rotate", parents=[common], help="TUI: replace the key of a profile")
-    p.add_argument("profile", metavar="PROFILE")
-
-    p = sub.add_parser("check", parents=[common], help="verify stored keys (exit 0/1/2)")
-    p.add_argument("profile", nargs="?", metavar="PROFILE")
-    p.add_argument("--all", action="store_true", help="check every profile, concurrently")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument(
-        "--max-age-days", type=int, metavar="N", help="warn key-age past N days (default 90)"
-    )
-    _where(p)
-
-    p = sub.add_parser("list", parents=[common], help="list profiles (no secrets)")
-    p.add_argument("--json", action="store_true")
-
-    p = sub.add_parser("remove", parents=[common], help="erase a profile and its keys")
-    p.add_argument("profile", metavar="PROFILE")
-    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-
-    p = sub.add_parser(
-        "login",
-        parents=[common],
-        help="non-interactive add or rotate: credentials on standard input",
-    )
-    p.add_argument("--profile", required=True, metavar="NAME")
-    p.add_argument(
-        "--stdin",
-        action="store_true",
-        required=True,
-        help='read {"api_key","secret_key","passphrase"} JSON, or three lines',
-    )
-    p.add_argument("--replace", action="store_true", help="rotate the key of an existing profile")
-    p.add_argument("--json", action="store_true", help="print the verification report as JSON")
-    p.add_argument(
-        "--use-case",
-        choices=("trading", "read-only"),
-        help="what the key is for (default: trading; on --replace: as before)",
-    )
-    p.add_argument(
-        "--main-account",
-        action="store_true",
-        help="the key is meant for the main account, not a sub-account",
-    )
-    _where(p)
-
-    p = sub.add_parser("env", parents=[common], help="print a profile's credentials for a tool")
-    p.add_argument("profile", metavar="PROFILE")
-    p.add_argument("--format", choices=("sh", "dotenv", "json"), default="sh")
-
-    p = sub.add_parser(
-        "exec", parents=[common], help="run COMMAND with the credentials in its environment only"
-    )
-    p.add_argument("profile", metavar="PROFILE")
-    p.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARG...]")
+    parsers: dict[str, argparse.ArgumentParser] = {}
+    options: list[CommandOption] = []
+    for module in command_modules():
+        spec: CommandSpec
+        for spec in getattr(module, "COMMANDS", ()):
+            if spec.name in parsers:
+                raise RuntimeError(f"two commands named {spec.name!r} ({module.__name__})")
+            p = sub.add_parser(spec.name, parents=[common], help=spec.help)
+            spec.add_arguments(p)
+            p.set_defaults(handler=spec.handler, option_handlers=())
+            parsers[spec.name] = p
+        options.extend(getattr(module, "OPTIONS", ()))
+    for option in options:
+        target = parsers[option.command]
+        option.add_arguments(target)
+        handlers = (*target.get_default("option_handlers"), (option.dest, option.handler))
+        target.set_defaults(option_handlers=handlers)
     return parser
+
+
+def parse_args(tokens: list[str]) -> argparse.Namespace:
+    """Parse ``tokens``; everything after the first ``--`` is the command exec and systemd run.
+
+    (argparse alone cannot take ``exec PROFILE --for TOOL -- CMD …``: its positionals are
+    matched before the options that follow them.)
+    """
+    parser = build_parser()
+    if "--" not in tokens:
+        return parser.parse_args(tokens)
+    split = tokens.index("--")
+    args = parser.parse_args(tokens[:split])
+    if not hasattr(args, "argv"):
+        parser.error("`-- COMMAND` belongs to exec and systemd only")
+    args.argv = [*args.argv, *tokens[split + 1 :]]
+    return args

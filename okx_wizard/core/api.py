@@ -7,13 +7,14 @@ are marked as such: the TUI runs them in thread workers, the async ones in async
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from okx_wizard.core.clock import utc_now
-from okx_wizard.core.errors import StorageError, UsageError, WizardError
+from okx_wizard.core.context import DEFAULT_MAX_AGE_DAYS, Context, days_between
+from okx_wizard.core.errors import StorageError, UsageError
 from okx_wizard.core.regions import REGIONS, region
 from okx_wizard.core.secret import Credentials, Secret
 
@@ -21,31 +22,33 @@ if TYPE_CHECKING:  # models load with the first check, not with the wizard's fir
     from okx_wizard.core.metadata import MetadataStore, ProfileMeta
     from okx_wizard.core.models import Endpoint, Intentions, Report
     from okx_wizard.core.secret_store import BackendStatus, SecretStore
-    from okx_wizard.core.vault_password import PasswordPrompt
+    from okx_wizard.core.stored import StoredCredentials
 
+__all__ = [
+    "DEFAULT_MAX_AGE_DAYS",
+    "Context",
+    "StoredCredentials",
+    "Workspace",
+    "age_days",
+    "load_credentials",
+    "stored_credentials",
+    "utc_now",
+]
 StepCallback = Callable[[str, str, str], None]
-DEFAULT_MAX_AGE_DAYS = 90
-
-
-@dataclass
-class Context:
-    """How this run talks to OKX and where it keeps things."""
-
-    simulator: bool = False
-    hosts: Mapping[str, str] | None = None
-    allow_insecure: bool = False
-    vault_password: Secret | None = None
-    prompt_password: PasswordPrompt | None = None
-    timeout: float = 15.0
-    max_age_days: int = DEFAULT_MAX_AGE_DAYS
 
 
 def age_days(since: datetime | None, now: datetime | None = None) -> int | None:
     """Whole days since ``since``; None when unknown."""
-    if since is None:
-        return None
-    delta = (now or utc_now()) - since
-    return max(0, delta.days)
+    return days_between(since, now or utc_now())
+
+
+def __getattr__(name: str) -> Any:
+    """``StoredCredentials`` loads with the bot API, not with the wizard's first screen."""
+    if name == "StoredCredentials":
+        from okx_wizard.core.stored import StoredCredentials
+
+        return StoredCredentials
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Workspace:
@@ -59,6 +62,10 @@ class Workspace:
 
     def __repr__(self) -> str:
         return f"Workspace({self.ctx!r})"
+
+    def now(self) -> datetime:
+        """The core's clock (:func:`utc_now`)."""
+        return utc_now()
 
     # -- metadata -----------------------------------------------------------------------------
     @property
@@ -222,6 +229,20 @@ class Workspace:
             http=http,
         )
 
+    @contextmanager
+    def commit_lock(self) -> Iterator[None]:
+        """Hold the realm's commit lock: an existence check and the save it allows are one step.
+
+        Another process that holds it (a concurrent ``login`` of the same new profile) makes this
+        one wait, then see the profile it created.
+        """
+        from okx_wizard.core.fsutil import ensure_private_dir, file_lock
+
+        path = self.meta.path
+        ensure_private_dir(path.parent)
+        with file_lock(path.with_name(path.name + ".commit.lock")):
+            yield
+
     def commit(
         self,
         name: str,
@@ -230,17 +251,36 @@ class Workspace:
         intentions: Intentions,
         *,
         key_label: str = "",
+        new: bool = False,
     ) -> ProfileMeta:
         """Make a verified key current; a replaced key becomes *previous* (blocking).
 
         Order keeps an interruption safe: the old key is copied to *previous* before the new one
         replaces it, metadata follows, and the pending record goes last, so a re-run resumes.
         """
-        from okx_wizard.core.metadata import ProfileMeta
-
         if not report.ok:
             raise UsageError("only a verified key can be saved")
-        existing = self.meta.get(name)
+        with self.commit_lock():
+            existing = self.meta.get(name)
+            if new and existing is not None:
+                raise UsageError(
+                    f"profile {name!r} exists: it was created while this key was being "
+                    "verified; pass --replace to rotate its key"
+                )
+            return self._commit(name, creds, report, intentions, existing, key_label)
+
+    def _commit(
+        self,
+        name: str,
+        creds: Credentials,
+        report: Report,
+        intentions: Intentions,
+        existing: ProfileMeta | None,
+        key_label: str,
+    ) -> ProfileMeta:
+        from okx_wizard.core.checking import last_check
+        from okx_wizard.core.metadata import ProfileMeta
+
         store = self.secrets(existing.storage) if existing else self._store_for(name)
         now = utc_now()
         previous_hint = previous_label = None
@@ -265,7 +305,7 @@ class Workspace:
             created_at=existing.created_at if existing is not None else now,
             rotated_at=now if existing is not None else None,
             verified_at=now,
-            last_check=_last_check(report, now),
+            last_check=last_check(report, now),
             reported=account.to_json() if account else None,
             previous_key_hint=previous_hint or (existing.previous_key_hint if existing else None),
             previous_key_label=previous_label
@@ -287,122 +327,19 @@ class Workspace:
         endpoint: Endpoint | None = None,
     ) -> Report:
         """Verify a stored profile's key, its previous key, its age and its storage."""
-        import asyncio
+        from okx_wizard.core.checking import check_profile
 
-        loaded = await asyncio.to_thread(lambda: self._load_for_check(self.require(name), endpoint))
-        report = await self._verify_loaded(loaded, on_step=on_step, max_age_days=max_age_days)
-        await asyncio.to_thread(self._record_checks, [(loaded, report)])
-        return report
+        return await check_profile(
+            self, name, on_step=on_step, max_age_days=max_age_days, endpoint=endpoint
+        )
 
     async def check_all(
         self, names: list[str] | None = None, *, max_age_days: int | None = None
     ) -> list[Report]:
-        """Check many profiles at once: each sub-account has its own rate limit.
+        """Check many profiles at once: each sub-account has its own rate limit."""
+        from okx_wizard.core.checking import check_profiles
 
-        Every profile's keys are read first (one thread, one keyring session), so all the
-        requests go out together; the results are recorded in one metadata write.
-        """
-        import asyncio
-
-        def load_all() -> list[_Loaded]:
-            profiles = self.meta.load()  # one read of the metadata file for every profile
-            wanted = names if names is not None else list(profiles)
-            return [self._load_for_check(profiles.get(n) or self.require(n), None) for n in wanted]
-
-        from okx_wizard.core.client import new_http_client
-
-        loaded = await asyncio.to_thread(load_all)
-        async with new_http_client(self.ctx.timeout) as http:
-            reports = await asyncio.gather(
-                *(
-                    self._verify_loaded(item, max_age_days=max_age_days, http=http)
-                    for item in loaded
-                )
-            )
-        await asyncio.to_thread(self._record_checks, list(zip(loaded, reports, strict=True)))
-        return list(reports)
-
-    def _load_for_check(self, meta: ProfileMeta, endpoint: Endpoint | None) -> _Loaded:
-        """A profile's stored keys, or the storage error that stops its check."""
-        name = meta.name
-        endpoint = endpoint or self.profile_endpoint(meta)
-        try:
-            store = self.secrets(meta.storage)
-            creds = store.get(name, "active")
-            previous = store.get(name, "previous") if meta.previous_key_hint else None
-        except WizardError as exc:
-            return _Loaded(meta, endpoint, None, None, None, exc)
-        if creds is None:
-            error = StorageError(
-                f"the key of profile {name!r} is missing from the {meta.storage} store; "
-                f"run `okx-wizard rotate {name}` to store a new one"
-            )
-            return _Loaded(meta, endpoint, store, None, None, error)
-        return _Loaded(meta, endpoint, store, creds, previous, None)
-
-    async def _verify_loaded(
-        self,
-        item: _Loaded,
-        *,
-        on_step: StepCallback | None = None,
-        max_age_days: int | None = None,
-        http: Any = None,
-    ) -> Report:
-        meta = item.meta
-        if item.creds is None:
-            from okx_wizard.core.models import Report
-
-            return Report(
-                profile=meta.name,
-                endpoint=item.endpoint,
-                error=item.error,
-                api_key_hint=meta.api_key_hint,
-            )
-        report = await self.verify(
-            meta.name,
-            item.creds,
-            item.endpoint,
-            meta.intentions,
-            on_step=on_step,
-            previous=item.previous,
-            http=http,
-        )
-        limit = self.ctx.max_age_days if max_age_days is None else max_age_days
-        report.key_age_days = age_days(meta.key_since)
-        if report.key_age_days is not None and report.key_age_days > limit:
-            report.warn(
-                "key-age",
-                f"This key is {report.key_age_days} days old (limit {limit}). "
-                f"Rotate it: okx-wizard rotate {meta.name}",
-            )
-        if meta.storage == "plaintext":
-            report.warn(
-                "insecure-storage",
-                "The secrets of this profile are in a plaintext file. Move them to the system "
-                "keyring or the encrypted vault: okx-wizard rotate " + meta.name,
-            )
-        return report
-
-    def _record_checks(self, results: list[tuple[_Loaded, Report]]) -> None:
-        """Keep each check's outcome; erase previous keys that OKX no longer knows."""
-        now = utc_now()
-        changed = []
-        for item, report in results:
-            meta = item.meta
-            if item.creds is None:
-                continue
-            if report.previous_key_active is False and meta.previous_key_hint and item.store:
-                item.store.delete(meta.name, "previous")
-                meta.previous_key_hint = None
-                meta.previous_key_label = None
-            meta.last_check = _last_check(report, now)
-            if report.ok:
-                meta.verified_at = now
-                if report.account is not None:
-                    meta.reported = report.account.to_json()
-            changed.append(meta)
-        if changed:
-            self.meta.save(*changed)
+        return await check_profiles(self, names, max_age_days=max_age_days)
 
     def remove(self, name: str) -> None:
         """Erase a profile: every stored key and its metadata (blocking)."""
@@ -414,95 +351,10 @@ class Workspace:
         self.meta.delete(name)
 
 
-class _Loaded(NamedTuple):
-    """What a check needs, read from the stores before any request goes out."""
-
-    meta: ProfileMeta
-    endpoint: Endpoint
-    store: SecretStore | None
-    creds: Credentials | None
-    previous: Credentials | None
-    error: WizardError | None
-
-
-def _last_check(report: Report, at: datetime) -> dict[str, Any]:
-    return {
-        "at": at.isoformat(timespec="seconds"),
-        "ok": report.ok,
-        "error_kind": report.error.kind if report.error else "",
-        "warnings": [w.code for w in report.warnings],
-    }
-
-
-@dataclass(frozen=True)
-class StoredCredentials:
-    """A profile's active credentials for a bot, with helpers for ccxt and python-okx."""
-
-    profile: str
-    credentials: Credentials
-    region: str
-    demo: bool
-    base_url: str
-
-    def __repr__(self) -> str:
-        return (
-            f"StoredCredentials(profile={self.profile!r}, api_key={self.credentials.hint!r}, "
-            f"region={self.region!r}, demo={self.demo})"
-        )
-
-    @property
-    def api_key(self) -> str:
-        return self.credentials.api_key
-
-    @property
-    def secret_key(self) -> Secret:
-        return self.credentials.secret_key
-
-    @property
-    def passphrase(self) -> Secret:
-        return self.credentials.passphrase
-
-    @property
-    def hostname(self) -> str:
-        return self.base_url.split("://", 1)[-1].split("/", 1)[0]
-
-    def ccxt_config(self) -> dict[str, Any]:
-        """Keyword arguments for ``ccxt.okx(...)``; demo keys get OKX's demo-trading header."""
-        config: dict[str, Any] = {
-            "apiKey": self.api_key,
-            "secret": self.secret_key.reveal(),
-            "password": self.passphrase.reveal(),
-            "hostname": self.hostname,
-        }
-        if self.demo:
-            config["headers"] = {"x-simulated-trading": "1"}
-        return config
-
-    def python_okx_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for python-okx API classes, e.g. ``okx.Account.AccountAPI(**kw)``."""
-        return {
-            "api_key": self.api_key,
-            "api_secret_key": self.secret_key.reveal(),
-            "passphrase": self.passphrase.reveal(),
-            "flag": "1" if self.demo else "0",
-            "domain": self.base_url,
-            "debug": False,
-        }
-
-    def env(self) -> dict[str, str]:
-        """The environment variables `okx-wizard env` prints and `exec` sets."""
-        values = {
-            "OKX_API_KEY": self.api_key,
-            "OKX_API_SECRET": self.secret_key.reveal(),
-            "OKX_API_PASSPHRASE": self.passphrase.reveal(),
-            "OKX_BASE_URL": self.base_url,
-            "OKX_SIMULATED_TRADING": "1" if self.demo else "0",
-        }
-        return values
-
-
 def stored_credentials(ws: Workspace, name: str) -> StoredCredentials:
     """A profile's active credentials with where they work (blocking)."""
+    from okx_wizard.core.stored import StoredCredentials
+
     meta = ws.require(name)
     creds = ws.credentials(name)
     endpoint = ws.profile_endpoint(meta)
@@ -514,17 +366,43 @@ def load_credentials(
     *,
     vault_password: str | None = None,
     simulator: bool = False,
+    hosts: Mapping[str, str] | None = None,
 ) -> StoredCredentials:
     """The stored credentials of ``profile`` for a bot: no secret in a file or the environment.
 
     The vault password, when the profile lives in the encrypted vault, comes from the argument
-    or ``OKX_WIZARD_VAULT_PASSWORD``. ``simulator`` reads the simulator's separate profiles.
+    or ``OKX_WIZARD_VAULT_PASSWORD``. ``simulator`` reads the simulator's separate profiles; their
+    URLs come from ``hosts`` (region -> URL, e.g. ``Simulator.urls``) or, in a bot started by
+    ``okx-wizard --simulator exec``, from the environment that command sets.
     """
     from okx_wizard.core.validation import validate_profile_name
 
     name = validate_profile_name(profile)
+    if simulator and hosts is None:
+        hosts = _simulator_hosts()
     ctx = Context(
         simulator=simulator,
+        hosts=hosts,
         vault_password=Secret(vault_password) if vault_password else None,
     )
     return stored_credentials(Workspace(ctx), name)
+
+
+def _simulator_hosts() -> dict[str, str]:
+    """The running simulator's URLs that `okx-wizard --simulator exec` handed to this process."""
+    import json
+    import os
+
+    from okx_wizard.core.stored import SIMULATOR_URLS_ENV
+
+    raw = os.environ.get(SIMULATOR_URLS_ENV, "")
+    try:
+        urls = json.loads(raw) if raw else None
+    except ValueError:
+        urls = None
+    if not isinstance(urls, dict) or not all(isinstance(v, str) for v in urls.values()):
+        raise UsageError(
+            "no simulator is running for this process: start the bot with "
+            "`okx-wizard --simulator exec PROFILE -- COMMAND`, or pass hosts=Simulator.urls"
+        )
+    return urls

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from okx_wizard.core.regions import REGION_CODES
 from okx_wizard.core.simulator import SAMPLE, Simulator
 from tests.conftest import run_cli, stdin_for
 
@@ -272,8 +273,8 @@ def test_exec_gives_the_child_credentials_and_its_exit_code(
     child = (
         "import os, sys\n"
         f"ok = os.environ['OKX_API_KEY'] == {good.api_key!r}"
-        f" and os.environ['OKX_API_SECRET'] == {good.secret_key!r}"
-        f" and os.environ['OKX_API_PASSPHRASE'] == {good.passphrase!r}"
+        f" and os.environ['OKX_SECRET_KEY'] == {good.secret_key!r}"
+        f" and os.environ['OKX_PASSPHRASE'] == {good.passphrase!r}"
         " and 'OKX_WIZARD_VAULT_PASSWORD' not in os.environ\n"
         "sys.exit(7 if ok else 3)\n"
     )
@@ -289,8 +290,9 @@ def test_env_prints_credentials_and_warns(cli_env: dict[str, str], sim: Simulato
     assert result.returncode == 0
     values = json.loads(result.stdout)
     assert values["OKX_API_KEY"] == SAMPLE["good"].api_key
-    assert values["OKX_BASE_URL"] == sim.url()
-    assert values["OKX_SIMULATED_TRADING"] == "0"
+    assert values["OKX_API_BASE_URL"] == sim.url()
+    assert values["OKX_SITE"] == "global"
+    assert "OKX_DEMO" not in values  # unset for live: the kit reads "1" or "true" as demo
     assert "secret" in result.stderr.lower()
     sh = run_cli("env", "bot", env=cli_env)
     assert f"export OKX_API_KEY={SAMPLE['good'].api_key}" in sh.stdout
@@ -476,7 +478,7 @@ def test_simulator_hosts_start_on_first_use_and_stop(isolated_home: dict[str, st
     workspace = Workspace(Context(simulator=True, hosts=hosts))
     assert hosts._simulator is None
     workspace.warm_up()  # what the capture step does while the user is on OKX's site
-    assert sorted(hosts) == ["eea", "global", "tr", "us"]
+    assert sorted(hosts) == sorted(REGION_CODES)
     url = workspace.endpoint("eea", demo=False).base_url
     assert url == hosts["eea"] and url.startswith("http://127.0.0.1:")
     with urllib.request.urlopen(f"{url}/api/v5/public/time", timeout=5) as answer:

@@ -125,7 +125,7 @@ def _target(fault: NetFault, sim: Simulator, raw: RawServer | None) -> str:
     if fault.target == "refused":
         return f"http://127.0.0.1:{closed_port()}"
     if fault.target == "nxdomain":
-        return "https://okx-wizard-test.invalid"  # plain http to a non-loopback host is refused
+        return "https://okx-wizard-test.invalid"  # http:// is refused off loopback (#12)
     assert raw is not None
     return raw.url("https" if fault.target == "raw-https" else "http")
 

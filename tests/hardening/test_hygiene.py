@@ -103,8 +103,7 @@ def test_cli_flows_leak_no_secret(make_home: HomeFactory, record: Record) -> Non
         sim.clear_faults()
         env_run = home.cli("env", "bot", "--format", "json")
         child = (
-            "import os; e = os.environ; "
-            "print(len(e['OKX_API_SECRET']), len(e['OKX_API_PASSPHRASE']))"
+            "import os; e = os.environ; print(len(e['OKX_SECRET_KEY']), len(e['OKX_PASSPHRASE']))"
         )
         cli("exec", "exec", "bot", "--", sys.executable, "-c", child)
         assert cli("remove", "remove", "bot", "--yes").code == 0
