@@ -22,7 +22,7 @@ from okx_wizard.core.models import (
     ReportWarning,
 )
 from okx_wizard.core.regions import REGIONS
-from okx_wizard.core.text import quote, strip_unsafe
+from okx_wizard.core.text import printable, quote
 
 Outcome = list[dict[str, Any]] | WizardError
 Verdict = Literal["ok", "warning", "failed", "skipped"]
@@ -66,7 +66,7 @@ class Finding:
 # -- parsing OKX's answers ----------------------------------------------------------------------
 def parse_account(row: dict[str, Any]) -> AccountInfo:
     """AccountInfo from one ``account/config`` row; unknown or missing fields are tolerated.
-    Server text loses control, line-break and bidi characters here, once, for every use."""
+    Control, line-break and bidi characters in server text are made visible here, once."""
     uid = _text(row.get("uid"))
     main_uid = _text(row.get("mainUid"))
     return AccountInfo(
@@ -83,7 +83,7 @@ def parse_account(row: dict[str, Any]) -> AccountInfo:
 
 
 def _text(value: Any) -> str:
-    return strip_unsafe(str(value or ""))
+    return printable(str(value or ""))
 
 
 def _split(value: Any) -> list[str]:

@@ -12,19 +12,33 @@ import pytest
 from okx_wizard.core.findings import parse_account, permissions_finding
 from okx_wizard.core.models import Intentions
 from okx_wizard.core.simulator import Simulator
+from okx_wizard.core.text import printable
 from tests.conftest import run_cli
 from tests.security.support import TRACEBACK, key_with, stdin_of
 
 
 @pytest.mark.parametrize("perm", ["read_only,trade,Withdraw", "READ_ONLY,TRADE,WITHDRAW",
-                                  "read_only, trade ,wItHdRaW", "read_only,with\u200bdraw",
-                                  "read_only,\u202ewithdraw"])  # fmt: skip
+                                  "read_only, trade ,wItHdRaW"])  # fmt: skip
 def test_withdraw_in_any_case_is_refused(perm: str) -> None:
     account = parse_account({"uid": "1", "mainUid": "2", "perm": perm})
     finding = permissions_finding(account, Intentions())
     assert finding.status == "failed"
     assert finding.error is not None and finding.error.kind == "permission"
     assert "Withdraw permission" in finding.error.cause
+
+
+DISGUISED = ["read_only,trade,with\u200bdraw", "read_only,trade,\u202ewithdraw",
+             "read_only,trade,withdraw\x00"]  # fmt: skip
+
+
+@pytest.mark.parametrize("perm", DISGUISED)
+def test_a_disguised_withdraw_is_refused_and_shown_as_it_came(perm: str) -> None:
+    account = parse_account({"uid": "1", "mainUid": "2", "perm": perm})
+    finding = permissions_finding(account, Intentions())
+    assert finding.status == "failed"
+    assert finding.error is not None and finding.error.kind == "permission"
+    assert printable(perm.rsplit(",", 1)[1]) in finding.error.cause  # made visible
+    assert not any(c in finding.error.message for c in "\u200b\u202e\x00")
 
 
 def test_a_confirmed_withdraw_key_in_upper_case_is_a_warning_not_a_refusal() -> None:
