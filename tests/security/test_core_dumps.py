@@ -10,8 +10,8 @@ and its limits and dumpable flag are read from outside, through /proc:
   the child gets another group (``group=``), so "owned by root:root" can only mean "not
   dumpable"; run as another user, its own uid shows the same.
 
-Passes after merge with cli (the CLI turns core dumps off right after parsing its arguments;
-main's cli.py does not yet).
+The CLI turns core dumps off right after parsing its arguments (cli_runtime.harden_process),
+before any command runs, the TUI included.
 """
 
 from __future__ import annotations

@@ -75,8 +75,8 @@ def test_login_and_check_print_server_strings_as_inert_text(
     hostile_profile,
     cli_env: dict[str, str],  # type: ignore[no-untyped-def]
 ) -> None:
-    """Passes after merge with cli (main's cli.py joins the report's lines before cleaning
-    and its cleaner lets \\n and U+2028/U+2029 through)."""
+    """The account answer is made visible where it is parsed (core), and the CLI cleans each
+    line again: either alone keeps the report's lines its own."""
     login, _ = hostile_profile
     assert TRACEBACK not in login.stdout + login.stderr
     _assert_clean_report(login.stdout)
