@@ -242,7 +242,7 @@ async def test_connection_refused_is_a_network_error() -> None:
 
 async def test_unresolvable_host_is_a_network_error() -> None:
     started = time.monotonic()
-    error = await failure(client_for("http://okx-wizard-test.invalid"), SAMPLE["good"])
+    error = await failure(client_for("https://okx-wizard-test.invalid"), SAMPLE["good"])
     assert error.kind == "network"
     assert "resolve the host name okx-wizard-test.invalid" in error.message
     assert time.monotonic() - started < 5.5
