@@ -50,7 +50,6 @@ _DRAFT_FIELDS: tuple[str, ...] = (
     "sub_account_name",
     "main_account_ack",
     "withdraw",
-    "withdraw_confirmation",
     "ip_text",
     "key_label",
     "passphrase_generated",

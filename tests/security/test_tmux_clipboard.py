@@ -71,3 +71,23 @@ def test_clearing_deletes_tmux_s_copy_of_the_secret_and_nothing_else(tmux_socket
 def test_outside_tmux_nothing_is_touched(tmux_socket: Path) -> None:
     assert forget_tmux_copies(SECRET, env={"PATH": os.environ["PATH"]}) == 0
     assert SECRET in _buffers(tmux_socket)
+
+
+async def test_the_app_s_clear_clipboard_and_quit_delete_tmux_s_copy(
+    tmux_socket: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """ctrl+l after copying a secret, and quitting after copying one, leave no tmux buffer."""
+    from okx_wizard.app import OkxWizardApp
+    from okx_wizard.core.api import Context, Workspace
+
+    monkeypatch.setenv("TMUX", f"{tmux_socket},1,0")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = OkxWizardApp(Workspace(Context(simulator=True, hosts={})), mode="setup")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.copy_text(SECRET, what="the secret", secret=True)
+        await pilot.press("ctrl+l")
+        assert SECRET not in _buffers(tmux_socket)
+        _tmux(tmux_socket, "set-buffer", SECRET)  # copied again
+        app.copy_text(SECRET, what="the secret", secret=True)
+        app.exit()
+    assert SECRET not in _buffers(tmux_socket)
