@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from okx_wizard.core.simulator import SAMPLE, Simulator  # noqa: E402
+from scripts.throwaway_home import throwaway_home_env  # noqa: E402
 
 PYTHON = sys.executable
 BARE_APP = """
@@ -130,17 +131,10 @@ def isolated_env(tmp: Path) -> dict[str, str]:
     home = tmp / "home"
     home.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
-    env.update(
-        {
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / ".config"),
-            "XDG_DATA_HOME": str(home / ".local/share"),
-            "XDG_CACHE_HOME": str(home / ".cache"),
-            "OKX_WIZARD_KEYRING_SERVICE": f"okx-wizard-bench-{uuid.uuid4().hex[:8]}",
-            "OKX_WIZARD_VAULT_PASSWORD": "bench vault password 1234",
-            "TERM": "xterm-256color",
-        }
-    )
+    service = f"okx-wizard-bench-{uuid.uuid4().hex[:8]}"
+    password = "bench vault password 1234"
+    env.update(throwaway_home_env(home, service=service, vault_password=password))
+    env["TERM"] = "xterm-256color"
     env.pop("TEXTUAL_LOG", None)
     return env
 
@@ -330,11 +324,46 @@ def round_trips(
     }
 
 
+def rotate_auto(runs: int, tmp: Path) -> dict[str, float]:
+    """`rotate --auto` against the simulator with OKX's rate limits (1 write per second).
+
+    Each run makes a new key and deletes the old one; the span at the simulator (first request
+    in, last answer out) with 300 ms latency, in round trips, includes the wait OKX's write
+    limit imposes between the create and the delete.
+    """
+    env = isolated_env(tmp / "rotate")
+    admin = SAMPLE["admin"]
+    with Simulator(rate_limits=True) as sim:
+        subprocess.run(
+            [PYTHON, "-m", "okx_wizard", "admin", "add", "--stdin", "--base-url", sim.url()],
+            input=json.dumps({"api_key": admin.api_key, "secret_key": admin.secret_key,
+                              "passphrase": admin.passphrase}).encode(),
+            env=env, capture_output=True, check=True,
+        )  # fmt: skip
+        subprocess.run(
+            [PYTHON, "-m", "okx_wizard", "create", "bench", "--sub-account", "SimGood01",
+             "--ip", "203.0.113.7"],
+            env=env, capture_output=True, check=True,
+        )  # fmt: skip
+        first = len(sim.requests)
+        result = round_trips(sim, [PYTHON, "-m", "okx_wizard", "rotate", "bench", "--auto"],
+                             env, runs)  # fmt: skip
+        result["requests"] = (len(sim.requests) - first) / (2 * runs)
+    return result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=11, help="runs per measurement (>= 7)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument(
+        "--only-rotate-auto", action="store_true", help="measure `rotate --auto` alone and print it"
+    )
     args = parser.parse_args()
+    if args.only_rotate_auto:
+        tmp = Path(tempfile.mkdtemp(prefix="okxw-bench-"))
+        print(json.dumps(rotate_auto(max(3, args.runs), tmp), indent=2))
+        return 0
     if shutil.which("tmux") is None:
         sys.exit("tmux is needed: apt-get install tmux")
     runs = max(7, args.runs)
@@ -407,6 +436,8 @@ def measure(runs: int, out: Path) -> int:
             sim.add_key(key)
             login(sim, env_all, f"bench{i:02d}", {**creds, "api_key": key.api_key})
         many = round_trips(sim, [PYTHON, "-m", "okx_wizard", "check", "--all"], env_all, runs)
+    print("rotate --auto ...", flush=True)
+    auto = rotate_auto(runs, tmp)
 
     bare_t, wiz_t, plain_t, form_t = (median(p) for p in paint)
     bare_m, wiz_m, plain_m = median(bare_rss), median(wiz_rss), median(plain_rss)
@@ -510,6 +541,14 @@ def measure(runs: int, out: Path) -> int:
             f"{many['span_round_trips']:.2f} round trips",
             "<= 1.5",
             many["span_round_trips"] <= 1.5,
+        ),
+        (
+            "rotate --auto, +300 ms: span of its requests at the simulator",
+            f"{auto['requests']:.0f} requests (list, create, check x3, delete, old-key probe); "
+            "OKX's 1 write/s included",
+            f"{auto['span_round_trips']:.2f} round trips",
+            "(no target)",
+            True,
         ),
     ]
     lines = [

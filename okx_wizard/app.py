@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from okx_wizard.core.errors import WizardError
+from okx_wizard.core.secret import Secret
 from okx_wizard.core.wizard_state import WizardState
 from okx_wizard.screens import steps
 from okx_wizard.widgets.plain import visible
@@ -70,6 +71,7 @@ class OkxWizardApp(App[int]):
         self.debug_mode = debug
         self.state = WizardState()
         self.clipboard_has_secret = False
+        self._copied_secret: Secret | None = None
         self.profile_names: set[str] = set()
         self.profile_metas: dict[str, ProfileMeta] = {}
         self._draft_name = ""
@@ -270,6 +272,7 @@ class OkxWizardApp(App[int]):
         if not self.is_headless:
             self._copy_local(text)
         self.clipboard_has_secret = secret
+        self._copied_secret = Secret(text) if secret else None
         self.refresh_bindings()
         tail = " Press ctrl+l to clear the clipboard when done." if secret else ""
         self.notify(f"Copied {what}.{tail}", timeout=6 if secret else 3)
@@ -278,9 +281,26 @@ class OkxWizardApp(App[int]):
         self.copy_to_clipboard("")
         if not self.is_headless:
             self._copy_local("")
+        self.forget_copied_secret()
         self.clipboard_has_secret = False
         self.refresh_bindings()
         self.notify("Clipboard cleared.")
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """Quit; a secret copied to tmux's paste buffers does not outlive the app."""
+        self.forget_copied_secret()
+        super().exit(*args, **kwargs)
+
+    def forget_copied_secret(self) -> None:
+        """Delete tmux's paste buffers that hold the copied secret (OSC 52 fills one per copy).
+
+        Clearing the terminal's clipboard with an empty OSC 52 leaves tmux's earlier buffer.
+        """
+        copied, self._copied_secret = self._copied_secret, None
+        if copied is not None:
+            from okx_wizard.core.tmux_clipboard import forget_tmux_copies
+
+            forget_tmux_copies(copied)
 
     @work(thread=True, group="clipboard")
     def _copy_local(self, text: str) -> None:

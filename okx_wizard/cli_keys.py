@@ -119,7 +119,7 @@ def cmd_admin(ws: Workspace, args: argparse.Namespace) -> int:
     if args.json:
         print(_json(report.to_json(), indent=2))
     else:
-        print(_printable(_format_report(report)))
+        print(_format_report(report))
         if report.ok and args.admin_command == "add":
             print("Stored as the admin key. It is never handed to bots (env, exec).")
     return EXIT_OK if report.ok else EXIT_FAILED
@@ -142,7 +142,7 @@ def _print_result(result: KeyResult, json_output: bool) -> int:
         print(_json(result.to_json(), indent=2))
         return EXIT_OK if result.ok else EXIT_FAILED
     if result.report is not None:
-        print(_printable(_format_report(result.report)))
+        print(_format_report(result.report))
     if result.error is not None:
         print(_printable(f"✗ {result.error.message}"))
     for note in result.notes:

@@ -24,16 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def isolate(home: Path) -> None:
     """Point HOME, the XDG dirs and the keyring service at a throwaway place."""
-    env = {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "XDG_STATE_HOME": str(home / ".local" / "state"),
-        "OKX_WIZARD_KEYRING_SERVICE": f"okx-wizard-shots-{uuid.uuid4().hex[:8]}",
-        "OKX_WIZARD_VAULT_PASSWORD": "screenshots only, not a real vault",
-    }
-    os.environ.update(env)
+    from scripts.throwaway_home import throwaway_home_env
+
+    service = f"okx-wizard-shots-{uuid.uuid4().hex[:8]}"
+    password = "screenshots only, not a real vault"
+    os.environ.update(throwaway_home_env(home, service=service, vault_password=password))
     for name in [n for n in os.environ if n.startswith("TEXTUAL")]:
         del os.environ[name]
 
@@ -160,8 +155,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="okx-wizard-shots-") as tmp:
         home = Path(tmp) / "home"
         home.mkdir(mode=0o700)
-        isolate(home)
         sys.path.insert(0, str(ROOT))
+        isolate(home)
         for path in asyncio.run(shoot(args.out.resolve())):
             print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,8 +14,64 @@ from pathlib import Path
 import pytest
 
 from okx_wizard.core.simulator import SAMPLE, SimKey, Simulator
+from scripts.throwaway_home import throwaway_home_env
 
 VAULT_PASSWORD = "correct horse battery staple 42"
+HERE = Path(__file__).parent
+# Set by .ci/with-keyring.sh: the session's Secret Service is a throwaway one, and each
+# pytest-xdist worker may start its own the same way.
+KEYRING_PER_WORKER = "OKX_WIZARD_TEST_KEYRING_PER_WORKER"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist, inside .ci/with-keyring.sh: give this worker its own D-Bus session and
+    gnome-keyring (a fresh, unlocked default collection), so workers never share a keyring: one
+    worker's locked-collection test and its unlock prompt, or its items, cannot reach another's."""
+    if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get(KEYRING_PER_WORKER):
+        _start_own_keyring(config)
+
+
+def _start_own_keyring(config: pytest.Config) -> None:
+    root = Path(tempfile.mkdtemp(prefix="okx-wizard-keyring-"))
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert bus.stdout is not None
+    address = bus.stdout.readline().strip()
+    if not address:
+        bus.kill()
+        raise pytest.UsageError("dbus-daemon did not start a session bus for this worker")
+    env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "XDG_DATA_HOME": str(root)}
+    env["XDG_RUNTIME_DIR"] = str(root)  # its control socket too: not the other workers' daemon
+    subprocess.run(
+        ["gnome-keyring-daemon", "--unlock", "--components=secrets"],
+        input=b"okx-wizard-ci",  # at least one byte, or it asks a GUI prompter (see the script)
+        env=env,
+        stdout=subprocess.DEVNULL,
+        check=True,
+        timeout=30,
+    )
+    os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
+
+    def stop() -> None:
+        bus.terminate()  # gnome-keyring-daemon leaves with its bus
+        bus.wait(timeout=10)
+        shutil.rmtree(root, ignore_errors=True)
+
+    config.add_cleanup(stop)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``slow`` what starts processes: the hardening suites (the real CLI in subprocesses,
+    tmux) and every test that runs the CLI (``cli_env``). ``pytest -m "not slow"`` is the quick
+    local loop; CI runs everything."""
+    hardening = HERE / "hardening"
+    for item in items:
+        if hardening in item.path.parents or "cli_env" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
@@ -31,16 +89,9 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
     encrypted vault with a test password: both are real stores.
     """
     home = tmp_path / "home"
-    env = {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "XDG_STATE_HOME": str(home / ".local" / "state"),
-        "OKX_WIZARD_KEYRING_SERVICE": f"okx-wizard-test-{uuid.uuid4().hex[:12]}",
-        "OKX_WIZARD_VAULT_PASSWORD": VAULT_PASSWORD,
-        "NO_COLOR": "1",
-    }
+    service = f"okx-wizard-test-{uuid.uuid4().hex[:12]}"
+    env = throwaway_home_env(home, service=service, vault_password=VAULT_PASSWORD)
+    env["NO_COLOR"] = "1"
     home.mkdir(mode=0o700)
     for key, value in env.items():
         monkeypatch.setenv(key, value)

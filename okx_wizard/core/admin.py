@@ -27,8 +27,17 @@ if TYPE_CHECKING:
 # The secret store's entry for the admin key: "@" is not allowed in profile names.
 ADMIN_ENTRY = "@admin"
 ADMIN_REPORT_NAME = "admin"
-# Warnings that describe what an admin key is meant to be, not a problem with it.
-_EXPECTED_WARNINGS = frozenset({"main-account", "no-balance", "permission-mismatch"})
+# Warnings that describe what an admin key is meant to be, not a problem with it: a main account,
+# whose own trading modes and balance do not matter for managing sub-account keys.
+_EXPECTED_WARNINGS = frozenset(
+    {
+        "main-account",
+        "no-balance",
+        "permission-mismatch",
+        "account-mode-mismatch",
+        "position-mode-mismatch",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

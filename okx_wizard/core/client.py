@@ -52,6 +52,7 @@ from okx_wizard.core.models import Endpoint
 from okx_wizard.core.secret import Credentials
 from okx_wizard.core.signing import okx_timestamp, sign
 from okx_wizard.core.text import printable
+from okx_wizard.core.validation.network import is_loopback_host
 
 log = logging.getLogger(__name__)
 
@@ -289,9 +290,14 @@ class OkxClient:
             headers["OK-ACCESS-PASSPHRASE"] = creds.passphrase.reveal()
         url = self.endpoint.base_url.rstrip("/") + request_path
         try:
-            urlsplit(url).port  # noqa: B018 - a port beyond 65535 would only fail in the socket
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - a port beyond 65535 would only fail in the socket
         except ValueError:
             raise say.bad_url_error(self.endpoint.base_url) from None
+        if parts.scheme.lower() == "http" and not is_loopback_host(parts.hostname or ""):
+            # Wherever the URL came from (an option, a file, a caller of the core), the key,
+            # passphrase and signature never travel in clear beyond this machine.
+            raise say.cleartext_error(self._host)
         content = payload.encode() if method == "POST" else None
         try:
             async with self._http.stream(method, url, headers=headers, content=content) as response:
@@ -364,6 +370,9 @@ def new_http_client(
         transport=transport,
         verify=_tls_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")),
         trust_env=True,
+        # Plain http only ever goes to this machine (see _attempt): never through a proxy from
+        # the environment, which would receive the key, passphrase and signature in clear.
+        mounts={"http://": None},
         follow_redirects=False,
         limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
     )

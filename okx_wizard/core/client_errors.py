@@ -51,6 +51,16 @@ def bad_url_error(base_url: str) -> WizardError:
     )
 
 
+def cleartext_error(host: str) -> WizardError:
+    """A plain-http URL to another machine: nothing is sent (the secrets would be readable)."""
+    return WizardError(
+        "network",
+        f"The base URL sends requests to {host} over plain http: the API key, passphrase and "
+        "signature would travel in clear, so okx-wizard sent nothing.",
+        "Use an https:// base URL (http:// is only for 127.0.0.1, ::1 or localhost).",
+    )
+
+
 def refused_body_error(host: str, status: int, reason: str) -> WizardError:
     """A body okx-wizard stopped reading (too large, or in an encoding it does not read)."""
     return WizardError(

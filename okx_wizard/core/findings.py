@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from okx_wizard.core.errors import ErrorKind, WizardError
+from okx_wizard.core.errors import WizardError
 from okx_wizard.core.models import (
     AccountInfo,
     Balance,
@@ -21,7 +21,9 @@ from okx_wizard.core.models import (
     Intentions,
     ReportWarning,
 )
+from okx_wizard.core.place_words import key_page
 from okx_wizard.core.regions import REGIONS
+from okx_wizard.core.text import printable, quote
 
 Outcome = list[dict[str, Any]] | WizardError
 Verdict = Literal["ok", "warning", "failed", "skipped"]
@@ -44,6 +46,9 @@ ACCOUNT_TYPES = {
     "2": "Managed trading sub-account",
 }
 PERMISSION_NAMES = {"read_only": "Read", "trade": "Trade", "withdraw": "Withdraw"}
+# What a key may hold without the user's explicit consent: anything else (Withdraw, or a
+# permission this version does not know) is refused unless it was confirmed.
+SAFE_PERMISSIONS = frozenset({"read_only", "trade"})
 TRADING_FIELDS = ("ccy", "eq", "availBal", "eqUsd")
 FUNDING_FIELDS = ("ccy", "bal", "availBal", "frozenBal")
 
@@ -61,28 +66,33 @@ class Finding:
 
 # -- parsing OKX's answers ----------------------------------------------------------------------
 def parse_account(row: dict[str, Any]) -> AccountInfo:
-    """AccountInfo from one ``account/config`` row; unknown or missing fields are tolerated."""
-    uid = str(row.get("uid") or "")
-    main_uid = str(row.get("mainUid") or "")
+    """AccountInfo from one ``account/config`` row; unknown or missing fields are tolerated.
+    Control, line-break and bidi characters in server text are made visible here, once."""
+    uid = _text(row.get("uid"))
+    main_uid = _text(row.get("mainUid"))
     return AccountInfo(
         uid=uid,
         main_uid=main_uid,
         sub_account=bool(uid and main_uid and uid != main_uid),
-        account_type=str(row.get("type") or ""),
-        acct_lv=str(row.get("acctLv") or ""),
-        position_mode=str(row.get("posMode") or ""),
-        permissions=_split(row.get("perm")),
+        account_type=_text(row.get("type")),
+        acct_lv=_text(row.get("acctLv")),
+        position_mode=_text(row.get("posMode")),
+        permissions=[perm.lower() for perm in _split(row.get("perm"))],
         ip_whitelist=_split(row.get("ip")),
-        label=str(row.get("label") or ""),
+        label=_text(row.get("label")),
     )
 
 
+def _text(value: Any) -> str:
+    return printable(str(value or ""))
+
+
 def _split(value: Any) -> list[str]:
-    return [part.strip() for part in str(value or "").split(",") if part.strip()]
+    return [part.strip() for part in _text(value).split(",") if part.strip()]
 
 
 def _strings(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, str]:
-    return {name: str(row[name]) for name in fields if row.get(name) is not None}
+    return {name: _text(row[name]) for name in fields if row.get(name) is not None}
 
 
 # -- what the plan expects ----------------------------------------------------------------------
@@ -103,10 +113,12 @@ def expected_modes(intentions: Intentions, region_code: str) -> tuple[str | None
 
 # -- the findings -------------------------------------------------------------------------------
 def permissions_finding(account: AccountInfo, intentions: Intentions) -> Finding:
-    """Withdraw refused unless confirmed; missing permissions refused; extra ones warned."""
-    perms = account.permissions
+    """Withdraw (or any permission beyond Read and Trade) refused unless confirmed; missing
+    permissions refused; extra ones warned. Compared without regard to case: OKX writes them
+    in lower case, and ``Withdraw`` is no less a withdraw permission."""
+    perms = [p.lower() for p in account.permissions]
     needed = intentions.permissions
-    has = perm_names(perms) or "none"
+    has = quote(perm_names(perms), 120) or "none"
     use = (
         "portfolio tracking (read only)"
         if intentions.use_case == "read_only"
@@ -115,12 +127,21 @@ def permissions_finding(account: AccountInfo, intentions: Intentions) -> Finding
     causes: list[str] = []
     fixes: list[str] = []
     notes: list[ReportWarning] = []
+    unknown = quote(perm_names([p for p in perms if p not in PERMISSION_NAMES]), 80)
+    if unknown and not intentions.allow_withdraw:
+        causes.append(
+            f"This key has a permission okx-wizard does not know ({unknown}): it may let "
+            "whoever gets the key do more than read and trade, so okx-wizard refuses it."
+        )
+        fixes.append(f"Delete the key on OKX and create one with only {perm_names(needed)}.")
+    elif unknown:
+        notes.append(ReportWarning("permission-mismatch", f"The key also has {unknown}."))
     if "withdraw" in perms and not intentions.allow_withdraw:
         causes.append(
             f"This key has the Withdraw permission ({has}): whoever gets it can move your "
             "funds out, so okx-wizard refuses it."
         )
-        fixes.append(f"Delete the key on OKX and create one with only {perm_names(needed)}.")
+        fixes[:] = [f"Delete the key on OKX and create one with only {perm_names(needed)}."]
     elif "withdraw" in perms:
         notes.append(
             ReportWarning(
@@ -135,7 +156,7 @@ def permissions_finding(account: AccountInfo, intentions: Intentions) -> Finding
             f"The key lacks the {perm_names(missing)} permission that {use} needs (it has {has})."
         )
         fixes.append(f"Edit the key on OKX and tick {perm_names(missing)}.")
-    extra = [p for p in perms if p not in needed and p != "withdraw"]
+    extra = [p for p in perms if p not in needed and p in SAFE_PERMISSIONS]
     if extra:
         notes.append(
             ReportWarning(
@@ -226,7 +247,17 @@ def ip_finding(account: AccountInfo, intentions: Intentions, demo: bool) -> Find
         if planned:
             detail += f" Planned but not bound: {', '.join(planned)}."
         return Finding("ip", "ok", detail)
-    can_trade = any(p in account.permissions for p in ("trade", "withdraw"))
+    if intentions.ip_whitelist:
+        # Planned but forgotten on OKX's form: say so whatever the key may do (demo included).
+        wanted = ", ".join(intentions.ip_whitelist)
+        warning = ReportWarning(
+            "no-ip-whitelist",
+            f"You planned to bind the key to {wanted}, but it is not bound to any IP address: "
+            "a leaked copy works from anywhere.",
+            f"Edit the key on OKX and add {wanted}.",
+        )
+        return Finding("ip", "warning", warning.message, (warning,))
+    can_trade = any(p.lower() != "read_only" for p in account.permissions)
     if not can_trade:
         return Finding("ip", "ok", "Not bound to an IP: OKX keeps read-only keys anyway.")
     if demo:
@@ -261,7 +292,7 @@ def balance_finding(
         funding_note = f" The funding account could not be read: {funding.message}"
     else:
         funding_rows = [_strings(row, FUNDING_FIELDS) for row in funding]
-    result = Balance(str(first.get("totalEq") or "0"), trading, funding_rows)
+    result = Balance(_text(first.get("totalEq")) or "0", trading, funding_rows)
     if result.empty:
         if account.sub_account:
             warning = ReportWarning(
@@ -331,71 +362,6 @@ def account_mode(acct_lv: str) -> str:
 
 def position_mode(pos_mode: str) -> str:
     return POSITION_MODES.get(pos_mode, pos_mode or "unknown")
-
-
-def site_name(code: str) -> str:
-    """``the EEA site (my.okx.com)``; a region unknown to REGIONS keeps its code."""
-    known = REGIONS.get(code)
-    if known is None:
-        return f"the {code} site"
-    return f"the {known.title.split(' (')[0]} site ({known.site})"
-
-
-def environment(demo: bool) -> str:
-    return "demo trading" if demo else "live trading"
-
-
-def describe_endpoint(endpoint: Endpoint) -> str:
-    site = site_name(endpoint.region)
-    return f"{site[0].upper()}{site[1:]}, {environment(endpoint.demo)}."
-
-
-def key_page(endpoint: Endpoint) -> str:
-    known = REGIONS.get(endpoint.region)
-    return known.key_page_url(endpoint.demo) if known else ""
-
-
-def where_error(tried: Endpoint, works: Endpoint, okx_code: str | None) -> WizardError:
-    """Where the key belongs and what to change in the profile (kind region or environment)."""
-    other_region = works.region != tried.region
-    other_env = works.demo != tried.demo
-    env_key = "a demo-trading key" if works.demo else "a live-trading key"
-    env_fix = (
-        "turn demo trading on (--demo)"
-        if works.demo
-        else "turn demo trading off (leave out --demo)"
-    )
-    if other_region and other_env:
-        cause = f"This key belongs to {site_name(works.region)} and is {env_key}."
-        fix = f"Set the profile's region to {works.region} (--region {works.region}) and {env_fix}."
-    elif other_region:
-        cause = (
-            f"This key belongs to {site_name(works.region)}, where the account lives now "
-            "(an account moved to another region has its keys there)."
-        )
-        fix = f"Set the profile's region to {works.region} (--region {works.region})."
-    else:
-        cause = f"This is {env_key}: OKX accepts it only in {environment(works.demo)}."
-        fix = (
-            f"{env_fix[0].upper()}{env_fix[1:]} for the profile, or create a key in "
-            f"{environment(tried.demo)} on OKX."
-        )
-    kind: ErrorKind = "region" if other_region else "environment"
-    return WizardError(kind, cause, fix, okx_code=okx_code)
-
-
-def not_found_anywhere(error: WizardError, region: str, others: list[str]) -> WizardError:
-    """A key no region's host knows: mistyped or deleted."""
-    if not others:
-        return error
-    return WizardError(
-        error.kind,
-        f"OKX does not know this API key on {site_name(region)}, nor on the other regions' "
-        f"sites ({', '.join(others)}): it was most likely mistyped or deleted.",
-        "Paste the API key again exactly as OKX showed it; if it was deleted on OKX, create a "
-        "new one.",
-        okx_code=error.okx_code,
-    )
 
 
 def clock_warning(skew_ms: int) -> ReportWarning:

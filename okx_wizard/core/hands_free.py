@@ -38,9 +38,15 @@ def _quiet(_step: str, _status: str, _detail: str) -> None:
 
 
 def key_label(profile: str, when: datetime) -> str:
-    """A key note OKX accepts (≤ 50 letters and digits) that is new for every key made."""
+    """A key note OKX accepts (≤ 50 letters and digits), new for every key made.
+
+    OKX refuses a note another key of the sub-account has (59502): the time says when the key
+    was made, and four random hex digits keep two keys made in one second apart.
+    """
+    import secrets
+
     base = _NOT_ALNUM.sub("", profile)[:30] or "okxwizard"
-    return f"{base}{when:%Y%m%d%H%M%S}"[:LABEL_MAX]
+    return f"{base}{when:%Y%m%d%H%M%S}{secrets.token_hex(2)}"[:LABEL_MAX]
 
 
 @dataclass(slots=True)

@@ -68,6 +68,16 @@ def default_metadata_path(*, simulator: bool = False) -> Path:
 
 
 _LINE_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
+# A draft's typed confirmation of a Withdraw key: consent is given in the session that uses
+# it, never read back from a file (anyone who can edit the file could "confirm" it).
+CONSENT_KEYS = frozenset({"withdraw_confirmation", "allow_withdraw"})
+
+
+def _without_consent(draft: Any) -> Any:
+    """A draft table without the keys that would carry a Withdraw consent."""
+    if not isinstance(draft, dict):
+        return draft
+    return {key: value for key, value in draft.items() if key not in CONSENT_KEYS}
 
 
 class _HeldLock:
@@ -156,13 +166,13 @@ class MetadataStore:
         """The saved wizard state for ``name`` (no secrets in it), or ``None``."""
         document, _ = self._read()
         draft = document.get("drafts", {}).get(name)
-        return clean_value(draft) if draft is not None else None
+        return _without_consent(clean_value(draft)) if draft is not None else None
 
     def drafts(self) -> dict[str, dict[str, Any]]:
         """Every saved wizard state by profile name, for a "resume?" question."""
         document, _ = self._read()
         drafts = sorted(document.get("drafts", {}).items())
-        return {name: clean_value(draft) for name, draft in drafts}
+        return {name: _without_consent(clean_value(draft)) for name, draft in drafts}
 
     def draft_names(self) -> list[str]:
         """The names of profiles with a saved wizard state, sorted."""
@@ -191,7 +201,7 @@ class MetadataStore:
         ``data`` holds TOML-compatible values (str, int, float, bool, datetime, lists and
         tables of them); keys whose value is ``None`` are not stored. Never put a secret in it.
         """
-        table = tomlable(data, f"drafts.{name}")
+        table = _without_consent(tomlable(data, f"drafts.{name}"))
         self._change(lambda doc: doc.setdefault("drafts", {}).__setitem__(name, table))
 
     def delete_draft(self, name: str) -> bool:
@@ -224,6 +234,8 @@ class MetadataStore:
             document = tomllib.loads(raw.decode("utf-8-sig"))  # an editor's BOM is fine
         except UnicodeDecodeError:
             raise self._broken(raw, "it is not UTF-8 text") from None
+        except RecursionError:  # arrays or inline tables nested thousands deep
+            raise self._broken(raw, "values nested too deeply") from None
         except tomllib.TOMLDecodeError as exc:
             message = str(exc)
             found = _LINE_RE.search(message)

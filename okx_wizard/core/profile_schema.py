@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 from okx_wizard.core.clock import utc_now
 from okx_wizard.core.regions import REGION_CODES
+from okx_wizard.core.text import strip_unsafe
 
 if TYPE_CHECKING:  # loaded when a profile is read, not when there is none (a first run)
     from okx_wizard.core.models import Intentions, UseCase
@@ -23,17 +24,12 @@ if TYPE_CHECKING:  # loaded when a profile is read, not when there is none (a fi
 StorageKind = Literal["keyring", "vault", "plaintext"]
 STORAGE_KINDS: tuple[str, ...] = get_args(StorageKind)
 
-# C0 and C1 controls, DEL, line and paragraph separators, bidi embeddings and isolates.
-_UNSAFE = dict.fromkeys(
-    [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F),
-     *range(0x2066, 0x206A)]
-)  # fmt: skip
-
 
 def clean_text(text: str) -> str:
     """``text`` without control characters, line breaks or bidi overrides (they would move
-    the cursor, clear or recolour a terminal, or forge a line of output)."""
-    return text.translate(_UNSAFE)
+    the cursor, clear or recolour a terminal, or forge a line of output): the one cleaner's
+    set, :data:`okx_wizard.core.text.UNSAFE`."""
+    return strip_unsafe(text)
 
 
 def clean_value(value: Any) -> Any:
@@ -183,10 +179,15 @@ class _TableReader:
             raise SchemaError(self.where(key), "a string")
         return clean_text(value)
 
-    def optional_string(self, key: str) -> str | None:
+    def raw_string(self, key: str) -> str | None:
+        """The string as the file has it, not cleaned (for values checked by a rule)."""
         value = self._table.get(key)
         if value is not None and not isinstance(value, str):
             raise SchemaError(self.where(key), "a string")
+        return value
+
+    def optional_string(self, key: str) -> str | None:
+        value = self.raw_string(key)
         return None if value is None else clean_text(value)
 
     def boolean(self, key: str, default: bool) -> bool:
@@ -282,12 +283,13 @@ def _read_base_url(read: _TableReader) -> str | None:
     this machine): the file must not send a key's signature somewhere else in clear."""
     from okx_wizard.core.validation.network import check_base_url
 
-    value = read.optional_string("base_url")
-    if value is not None and check_base_url(value).blocking:
+    raw = read.raw_string("base_url")
+    # Judged as written: a control character in it is a reason to refuse, not to clean it away.
+    if raw is not None and check_base_url(raw).blocking:
         raise SchemaError(
             read.where("base_url"), "an https:// URL (http:// only to 127.0.0.1, ::1, localhost)"
         )
-    return value
+    return raw
 
 
 def tomlable(value: Any, where: str) -> Any:

@@ -8,9 +8,10 @@ report (line breaks, U+2028/U+2029), or reorder what is shown (bidi overrides).
 from __future__ import annotations
 
 # C0 controls (line breaks and ESC included), DEL, C1 controls (CSI, OSC as single bytes),
-# zero-width and bidi marks, the Unicode line and paragraph separators, bidi overrides and
-# isolates, and the byte-order mark.
-_UNSAFE: frozenset[int] = frozenset(
+# the Arabic letter mark, zero-width and bidi marks, the Unicode line and paragraph separators,
+# bidi overrides and isolates, invisible operators, the byte-order mark and the interlinear
+# annotation marks.
+UNSAFE: frozenset[int] = frozenset(
     [
         *range(0x00, 0x20),
         0x7F,
@@ -20,10 +21,13 @@ _UNSAFE: frozenset[int] = frozenset(
         0x2028,
         0x2029,
         *range(0x202A, 0x202F),
+        *range(0x2060, 0x2065),
         *range(0x2066, 0x206A),
         0xFEFF,
+        *range(0xFFF9, 0xFFFC),
     ]
 )
+_DROP = dict.fromkeys(UNSAFE)
 
 
 def _visible(char: str) -> str:
@@ -37,9 +41,9 @@ def printable(text: str) -> str:
     ``"a\\x1b[2Jb"`` becomes ``"a\\\\x1b[2Jb"``: the escape sequence is shown as text and does
     nothing. Ordinary text, accents and emoji included, is returned unchanged.
     """
-    if not any(ord(c) in _UNSAFE for c in text):
+    if not any(ord(c) in UNSAFE for c in text):
         return text
-    return "".join(_visible(c) if ord(c) in _UNSAFE else c for c in text)
+    return "".join(_visible(c) if ord(c) in UNSAFE else c for c in text)
 
 
 # Square brackets open markup in Rich and Textual; a quote from a server never carries any.
@@ -51,3 +55,9 @@ def quote(text: str, limit: int) -> str:
     no markup bracket, at most ``limit`` characters (an ellipsis marks a cut)."""
     line = printable(" ".join(text.split())).translate(_NO_MARKUP)
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def strip_unsafe(text: str) -> str:
+    """``text`` without any of the characters :func:`printable` makes visible (for values read
+    from a file, where a removed control character loses nothing worth showing)."""
+    return text.translate(_DROP)

@@ -287,7 +287,7 @@ class VaultKeyring(_FileBackend):
             nonce = base64.b64decode(header["nonce"], validate=True)
             if not 16 <= len(salt) <= 64 or len(nonce) != NONCE_BYTES:
                 raise ValueError("sizes")
-        except (ValueError, KeyError, TypeError, binascii.Error):
+        except (ValueError, KeyError, TypeError, binascii.Error, RecursionError):
             raise self._damaged("its header is not valid") from None
         try:
             params = KdfParams.from_header(header)
@@ -319,7 +319,7 @@ class VaultKeyring(_FileBackend):
             ) from None
         try:
             return _entries_from(json.loads(plain))
-        except ValueError:
+        except (ValueError, RecursionError):
             raise self._damaged("its content is not valid") from None
 
     def _salt_and_params(self) -> tuple[bytes, KdfParams]:
@@ -381,7 +381,7 @@ class PlaintextFileKeyring(_FileBackend):
             return {}
         try:
             return _entries_from(json.loads(raw))
-        except ValueError:
+        except (ValueError, RecursionError):  # a [[[[… nested too deep is not a store either
             raise StorageError(
                 f"The secrets file {self.path} is damaged (not valid JSON of okx-wizard's layout).",
                 "Fix it by hand or move it away.",

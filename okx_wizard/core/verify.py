@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from okx_wizard.core import findings
+from okx_wizard.core import findings, place_words
 from okx_wizard.core.client import OkxClient
 from okx_wizard.core.errors import WizardError
 from okx_wizard.core.findings import Finding, Outcome
@@ -275,13 +275,13 @@ class _Check:
             found = await self._other_regions(endpoint)
             if found is None:
                 others = [code for code in self.hosts if code != endpoint.region]
-                return None, findings.not_found_anywhere(error, endpoint.region, others)
+                return None, place_words.not_found_anywhere(error, endpoint.region, others)
         elif info.moves_environment:
             found = await self._other_environment(endpoint)
         if found is None:
             return None, error
         self.report.suggested_endpoint = found.endpoint
-        where = findings.where_error(endpoint, found.endpoint, error.okx_code)
+        where = place_words.where_error(endpoint, found.endpoint, error.okx_code)
         if found.error is None:
             return found, where
         there = found.error
@@ -328,13 +328,13 @@ class _Check:
             "signature",
             "ok",
             "OKX accepted the key's signature"
-            + (f" at {findings.site_name(probe.endpoint.region)}." if elsewhere else "."),
+            + (f" at {place_words.site_name(probe.endpoint.region)}." if elsewhere else "."),
         )
         if error is not None:
             self.report.error = error
             self.steps.set("region", "failed", error.message)
         else:
-            self.steps.set("region", "ok", findings.describe_endpoint(probe.endpoint))
+            self.steps.set("region", "ok", place_words.describe_endpoint(probe.endpoint))
         intentions, region = self.intentions, probe.endpoint.region
         self.apply(findings.permissions_finding(account, intentions))
         self.apply(findings.sub_account_finding(account, intentions))

@@ -54,7 +54,6 @@ _DRAFT_FIELDS: tuple[str, ...] = (
     "key_source",
     "main_account_ack",
     "withdraw",
-    "withdraw_confirmation",
     "ip_text",
     "key_label",
     "passphrase_generated",

@@ -101,8 +101,8 @@ class StepScreen(HostedScreen, Screen[None]):
         number, total = steps.position(state.mode, name, state)
         who = "rotating" if state.mode == "rotate" else "profile"
         where = f" · {who} {state.profile}" if state.profile else ""
-        sim = " · SIMULATOR" if self.wizard.simulator else ""
-        text = f"Step {number}/{total}: {steps.step_named(name).title}{where}{sim}"
+        sim = "SIMULATOR · " if self.wizard.simulator else ""  # first: never cut off
+        text = f"{sim}Step {number}/{total}: {steps.step_named(name).title}{where}"
         return f" okx-wizard · {text}" if len(text) < 65 else f" {text}"
 
     def refresh_step_bar(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -13,8 +13,11 @@ from textual.widgets import Checkbox, Static
 from okx_wizard.core.regions import region
 from okx_wizard.core.wizard_state import CHECKLIST
 from okx_wizard.screens.base import StepScreen
+from okx_wizard.screens.focus import show_more_below
 from okx_wizard.widgets.qr_code import QrCode
 from okx_wizard.widgets.tick import Tick
+
+NARROW = 80  # columns: under it the QR code goes below the checklist
 
 
 class BeforeYouStartScreen(StepScreen):
@@ -40,6 +43,12 @@ class BeforeYouStartScreen(StepScreen):
                 )
                 yield Static(url, id="official-url", classes="url")
             yield QrCode(url, id="qr")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
+    def started(self) -> None:
+        show_more_below(self)
 
     def load(self) -> None:
         for item in CHECKLIST:
@@ -67,3 +76,7 @@ class BeforeYouStartScreen(StepScreen):
     def action_copy_url(self) -> None:
         url = region(self.state.region).key_page_url(self.state.demo)
         self.wizard.copy_text(url, what="the official key page address")
+
+    def on_unmount(self) -> None:
+        """Notices about this step ("Copied…") do not follow the user to the next one."""
+        self.app.clear_notifications()

@@ -117,8 +117,18 @@ class HomeScreen(HostedScreen, Screen[None]):
             return
         self.app.call_from_thread(self._loaded, profiles)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Rotate, check and remove need a profile: hidden from the footer when none is left."""
+        if action in ("rotate", "check", "remove"):
+            return bool(self.wizard.profile_metas)
+        if action == "auto_rotate":
+            meta = self.selected()
+            return meta is not None and auto_rotatable(meta)
+        return True
+
     def _loaded(self, profiles: list[ProfileMeta]) -> None:
         self.wizard.remember_profiles(profiles)
+        self.refresh_bindings()
         self.fill(profiles)
         if not profiles:
             self._detail("No profiles left: press n to set one up.")
@@ -170,12 +180,6 @@ class HomeScreen(HostedScreen, Screen[None]):
         if meta is not None and auto_rotatable(meta):
             start_auto_rotation(self, meta)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "auto_rotate":
-            meta = self.selected()
-            return meta is not None and auto_rotatable(meta)
-        return True
-
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self) -> None:
         self.refresh_bindings()
@@ -196,7 +200,9 @@ class HomeScreen(HostedScreen, Screen[None]):
             if yes:
                 self._remove(meta.name)
 
-        self.app.push_screen(ConfirmRemoveScreen(meta.name, meta.api_key_hint), answer)
+        self.app.push_screen(
+            ConfirmRemoveScreen(meta.name, meta.api_key_hint, meta.previous_key_hint), answer
+        )
 
     @work(thread=True, group="home-remove")
     def _remove(self, name: str) -> None:

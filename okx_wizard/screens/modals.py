@@ -64,7 +64,7 @@ class QuitScreen(Question):
     def __init__(self, *, pending: bool) -> None:
         if pending:
             text = (
-                "The key you captured is not verified and saved yet. It is kept as *pending* "
+                "The key you captured is not verified and saved yet. It is kept as pending "
                 "in the secure store: run okx-wizard again to resume where you left off."
             )
         else:
@@ -112,9 +112,15 @@ class ConfirmRemoveScreen(Question):
     YES = "Remove"
     NO = "Keep"
 
-    def __init__(self, name: str, hint: str) -> None:
+    def __init__(self, name: str, hint: str, previous_hint: str | None = None) -> None:
+        previous = (
+            f"\n\nThe key it replaced, {previous_hint}, may still work on OKX too: delete both "
+            "there."
+            if previous_hint
+            else ""
+        )
         super().__init__(
             f"Profile {name!r} and its stored key {hint} will be erased from this machine.\n\n"
             "This does not delete the key on OKX: delete it there too (API page) if you no "
-            "longer need it."
+            f"longer need it.{previous}"
         )

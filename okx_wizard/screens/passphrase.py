@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from okx_wizard.core.errors import WizardError
 from okx_wizard.core.passphrase import generate_passphrase
@@ -19,7 +19,9 @@ from okx_wizard.core.validation import (
     okx_passphrase_rules,
     strip_paste_artifacts,
 )
-from okx_wizard.screens.base import StepScreen
+from okx_wizard.screens.base import StepScreen, titled
+from okx_wizard.screens.capture import sample_names
+from okx_wizard.screens.focus import show_more_below
 from okx_wizard.widgets.plain import visible
 from okx_wizard.widgets.secret_input import SecretField, SecretInput
 from okx_wizard.widgets.strength_meter import StrengthMeter
@@ -41,20 +43,26 @@ class PassphraseScreen(StepScreen):
         self._meter_timer: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Label("Passphrase for the key (you type it on OKX's form; it cannot be recovered):")
-        yield SecretField(id="passphrase", cleaner=strip_paste_artifacts)
-        yield Label("The same again:")
-        yield SecretField(id="passphrase-confirm", cleaner=strip_paste_artifacts)
+        yield Static(
+            "OKX's form asks for a passphrase; every request your bot makes sends it. It cannot "
+            "be recovered: keep it in your password manager. You type it twice here (a typo "
+            "would lock the key out) and once more after OKX's form, to check OKX got the same.",
+            classes="hint",
+        )
+        yield titled(SecretField(id="passphrase", cleaner=strip_paste_artifacts), "Passphrase")
+        yield titled(
+            SecretField(id="passphrase-confirm", cleaner=strip_paste_artifacts), "The same again"
+        )
         yield StrengthMeter(id="meter", user_inputs=self._context_words())
         yield Static(
-            "ctrl+g generates one (masked; ctrl+r reveals, ctrl+y copies it). Keep it in your "
-            "password manager: OKX cannot show it again.",
+            "ctrl+g generates one that passes OKX's rules and is safe in shells (masked; "
+            "ctrl+r reveals, ctrl+y copies it).",
             classes="hint",
         )
         if self.wizard.simulator:
             from okx_wizard.core.simulator import SAMPLE
 
-            name = "rotated" if self.state.mode == "rotate" else "good"
+            name = sample_names(self.state)[0]
             yield Static(
                 f"Simulator: its sample key {name!r} was made with the passphrase "
                 f"{SAMPLE[name].passphrase}; type that to follow along.",
@@ -66,6 +74,7 @@ class PassphraseScreen(StepScreen):
         return (state.profile, state.sub_account_name, state.key_label)
 
     def started(self) -> None:
+        show_more_below(self)
         if self.state.mode == "rotate":
             self._load_old()
 
@@ -82,7 +91,15 @@ class PassphraseScreen(StepScreen):
 
     def _set_old(self, old: Secret) -> None:
         self.old_passphrase = old
-        self._show()
+        if self.is_attached:  # the answer may come after the step was left
+            self._show()
+
+    def on_unmount(self) -> None:
+        """The meter's timer dies with the step; its notices ("Copied…") do not follow."""
+        self.app.clear_notifications()
+        if self._meter_timer is not None:
+            self._meter_timer.stop()
+            self._meter_timer = None
 
     def load(self) -> None:
         state = self.state

@@ -9,11 +9,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Checkbox, Input, Static
 
-from okx_wizard.core.validation import KEY_LABEL_MAX, check_key_label, validate_ip_list
+from okx_wizard.core.regions import region
+from okx_wizard.core.validation import (
+    KEY_LABEL_MAX,
+    FieldCheck,
+    check_key_label,
+    validate_ip_list,
+)
 from okx_wizard.core.wizard_state import WITHDRAW_CONFIRMATION, WizardState
-from okx_wizard.screens.base import Field, StepScreen
+from okx_wizard.screens.base import CheckedField, Field, StepScreen, titled
+from okx_wizard.screens.focus import show_more_below
 from okx_wizard.screens.steps import AUTO_NEEDS_IP, automatic
 from okx_wizard.widgets.plain import DataStatic, plain
 from okx_wizard.widgets.tick import Tick
@@ -35,7 +42,9 @@ def suggest_key_label(state: WizardState) -> str:
 def permission_words(state: WizardState) -> str:
     """The permissions to tick on OKX's form, in OKX's words."""
     words = "Read" if state.use_case == "read_only" else "Read, Trade"
-    return words + (", Withdraw (you confirmed)" if state.withdraw else "")
+    if state.withdraw:
+        return words + ", Withdraw (you confirmed it)"
+    return words + "   (never Withdraw)"
 
 
 def form_values(state: WizardState) -> str:
@@ -44,10 +53,36 @@ def form_values(state: WizardState) -> str:
     return (
         f"API key name: {state.key_label}\n"
         "Purpose:      API trading\n"
-        f"Permissions:  {permission_words(state)}   (never Withdraw)\n"
+        f"Permissions:  {permission_words(state)}\n"
         f"IP addresses: {ips}\n"
         "Passphrase:   the one you choose in the next step"
     )
+
+
+def form_path(state: WizardState) -> str:
+    """How to reach OKX's Create API key form: inside the sub-account, which page, which button."""
+    url = region(state.region).key_page_url(state.demo).split("?")[0]
+    inside = (
+        f"inside sub-account {state.sub_account_name} (Sub-accounts menu → Switch), "
+        if state.sub_account and state.sub_account_name
+        else ""
+    )
+    demo = " in demo trading" if state.demo else ""
+    return f"On OKX{demo}, {inside}open {url} → Create API key. Pick exactly:"
+
+
+def check_ips(text: str) -> FieldCheck:
+    """The IP field's verdict (its first error, or how many IPs will be bound)."""
+    ips = validate_ip_list(text)
+    if ips.errors:
+        return FieldCheck("error", ips.errors[0])
+    return FieldCheck("ok", f"{len(ips.entries)} IP(s) to bind.")
+
+
+def check_label(text: str) -> FieldCheck:
+    """The key name's verdict, in the field's bottom border."""
+    label = check_key_label(text.strip())
+    return label if label.blocking else FieldCheck("ok", "OKX accepts this name.")
 
 
 class PermissionsScreen(StepScreen):
@@ -59,12 +94,15 @@ class PermissionsScreen(StepScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="least-privilege", classes="hint")
-        yield Label("Trusted IPs of the machine(s) the bot runs on (commas or spaces, ≤ 20):")
-        yield Field(placeholder="e.g. 203.0.113.7, 2001:db8::/64", id="ips")
+        yield titled(
+            CheckedField(placeholder="e.g. 203.0.113.7, 2001:db8::/64", id="ips", check=check_ips),
+            "Trusted IPs of the bot's machine(s), ≤ 20",
+        )
         yield DataStatic(id="ip-check", classes="field-check")
-        yield Label(f"API key name (≤ {KEY_LABEL_MAX} letters and digits):")
-        yield Field(id="key-label", max_length=KEY_LABEL_MAX)
-        yield DataStatic(id="label-check", classes="field-check")
+        yield titled(
+            CheckedField(id="key-label", max_length=KEY_LABEL_MAX, check=check_label),
+            f"API key name (≤ {KEY_LABEL_MAX} letters and digits)",
+        )
         yield Tick("My key will have Withdraw anyway (not recommended)", id="withdraw")
         with Vertical(id="withdraw-fields"):
             yield Static(
@@ -73,8 +111,11 @@ class PermissionsScreen(StepScreen):
                 classes="warning",
             )
             yield Field(placeholder=WITHDRAW_CONFIRMATION, id="withdraw-confirm")
-        yield Static("On OKX's Create API key form, pick exactly:", classes="section")
+        yield DataStatic(id="form-path", classes="section")
         yield DataStatic(id="form-values", classes="form-values")
+
+    def started(self) -> None:
+        show_more_below(self)
 
     def load(self) -> None:
         state = self.state
@@ -112,31 +153,27 @@ class PermissionsScreen(StepScreen):
         state = self.state
         trading = state.use_case == "trading"
         privilege = (
-            "Least privilege for a trading bot: Read + Trade. Never Withdraw: a bot does not "
-            "need it, a thief does."
+            "A bot trades with Read + Trade. Never Withdraw: only a thief needs it."
             if trading
-            else "Least privilege for portfolio tracking: Read only. Never Trade or Withdraw."
+            else "Portfolio tracking needs Read only. Never Trade or Withdraw."
         )
         self.query_one("#least-privilege", Static).update(privilege)
         ips = validate_ip_list(state.ip_text)
-        lines = [f"✗ {e}" for e in ips.errors] + [f"! {w}" for w in ips.warnings]
+        lines = [f"! {w}" for w in ips.warnings]
         if not ips.entries and not ips.errors and trading and not state.demo:
             lines.append(
-                "! No IP: OKX deletes trade keys without bound IPs after 14 days of inactivity, "
-                "and a leaked key works from anywhere."
+                "! No IP: OKX deletes an unbound trade key after 14 days unused, and a "
+                "leaked key works from anywhere."
             )
         elif not ips.entries and not ips.errors:
             lines.append("! No IP binding: a leaked key works from anywhere. Bind one if you can.")
-        elif ips.entries and not ips.errors:
-            lines.append(f"✓ {len(ips.entries)} IP(s) to bind.")
         if self.wizard.simulator and not ips.entries:
             lines.append(f"› Simulator: this machine's public IP is {SIMULATOR_PUBLIC_IP}.")
-        self.query_one("#ip-check", DataStatic).update(plain("\n".join(lines)))
-        label = check_key_label(state.key_label)
-        self.query_one("#label-check", DataStatic).update(
-            plain(f"✗ {label.message}" if label.blocking else "✓ OKX accepts this name.")
-        )
+        ip_check = self.query_one("#ip-check", DataStatic)
+        ip_check.update(plain("\n".join(lines)))
+        ip_check.display = bool(lines)
         self.query_one("#withdraw-fields").display = state.withdraw
+        self.query_one("#form-path", DataStatic).update(plain(form_path(state)))
         self.query_one("#form-values", DataStatic).update(plain(form_values(state)))
 
     @on(Input.Changed)
@@ -149,3 +186,7 @@ class PermissionsScreen(StepScreen):
     def action_copy_form(self) -> None:
         self.store()
         self.wizard.copy_text(form_values(self.state), what="the form values")
+
+    def on_unmount(self) -> None:
+        """Notices about this step ("Copied…") do not follow the user to the next one."""
+        self.app.clear_notifications()

@@ -53,7 +53,7 @@ def usage_text(name: str, simulator: bool) -> str:
         f"  {cli} exec {name} -- python bot.py\n"
         "      runs the bot with the key in its environment only\n"
         f'  eval "$({cli} env {name})"\n'
-        "      sets OKX_API_KEY, OKX_API_SECRET, OKX_API_PASSPHRASE in this shell\n"
+        "      sets OKX_API_KEY, OKX_SECRET_KEY, OKX_PASSPHRASE (OKX's own names) here\n"
         "  Python, ccxt or python-okx:\n"
         "      from okx_wizard import load_credentials\n"
         f"      creds = load_credentials({load_args})\n"
@@ -98,6 +98,8 @@ class SavedScreen(StepScreen):
         self.app.call_from_thread(self._committed, meta, report)
 
     def _failed(self, error: WizardError) -> None:
+        if not self.is_attached:
+            return
         self.query_one("#saved-summary", DataStatic).update(
             plain("✗ The key is verified but could not be saved. It is still pending: retry (r).")
         )
@@ -111,6 +113,8 @@ class SavedScreen(StepScreen):
         state.clear_secrets()
         self.wizard.profile_names.add(meta.name)
         self.wizard.profile_metas[meta.name] = meta
+        if not self.is_attached:
+            return  # saved all the same; the summary had nowhere to go
         self.query_one("#error", ErrorPanel).show_error(None)
         rotating = state.mode == "rotate" and bool(meta.previous_key_hint)
         skip = ("previous-key-active",) if rotating else ()
@@ -170,7 +174,7 @@ class SavedScreen(StepScreen):
         ws = self.wizard.workspace
         report = await ws.check(self.state.profile)
         meta = await asyncio.to_thread(ws.profile, self.state.profile)
-        if meta is None:
+        if meta is None or not self.is_attached:
             return
         if report.previous_key_active is False:
             self.query_one("#rotation", DataStatic).update(

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from okx_wizard.core.regions import REGION_CODES, REGIONS
 from okx_wizard.core.validation import FieldCheck, check_profile_name
 from okx_wizard.screens.base import CheckedField, StepScreen, titled
+from okx_wizard.screens.focus import escape_quits, take_focus_request
 from okx_wizard.widgets.choice_list import ChoiceList
 
 if TYPE_CHECKING:
@@ -26,27 +28,51 @@ USE_CASES: tuple[tuple[UseCase, str], ...] = (
 class StartScreen(StepScreen):
     """Step 0: what this key is for and where it will be made."""
 
+    # Escape goes back (to home) or, on a wizard started on its own, quits: the footer says which.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("escape", "quit_wizard", "Quit"),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return not escape_quits(self, self.state)
+        if action == "quit_wizard":
+            return escape_quits(self, self.state)
+        return True
+
+    def action_quit_wizard(self) -> None:
+        """Escape on the first step of a wizard started on its own: quit (asks if unsaved)."""
+        self.action_back()
+
     def compose_body(self) -> ComposeResult:
         yield titled(
             CheckedField(placeholder="e.g. bot", id="profile", max_length=64, check=self._check),
-            "Profile name: how your bot and okx-wizard will call this key",
+            "Profile name: what your bot will call this key",
         )
         with Horizontal(classes="choices"):
             yield titled(
                 ChoiceList(*[REGIONS[code].title for code in REGION_CODES], id="region"),
-                "Region (where you registered)",
+                "Region: where your account is",
             )
-            yield titled(
-                ChoiceList("Live trading", "Demo trading", id="env"),
-                "Environment",
-            )
+            env = ChoiceList("Live trading", "Demo trading", id="env")
+            env.styles.height = len(REGION_CODES) + 2  # as tall as the region list beside it
+            yield titled(env, "Environment")
         yield titled(ChoiceList(*[title for _, title in USE_CASES], id="use-case"), "Use case")
         yield Static(
-            "Region: the site where you registered; a key works only there. "
-            "Demo trading keys are made inside OKX's demo trading mode. "
-            "Arrows choose, Tab moves, Enter goes on.",
+            "Region: the site your OKX account lives on now (an account moved to the EEA lives "
+            "on my.okx.com); a key works only there. Demo trading keys are made inside OKX's "
+            "demo trading mode. Arrows choose, Tab moves, Enter goes on.",
             classes="hint",
         )
+
+    def focus_first(self) -> None:
+        """Focus the field a fix asked for (the test step's Edit), else the first one."""
+        selector = take_focus_request(self.state)
+        if selector is None:
+            super().focus_first()
+            return
+        self.query_one(selector).focus()
 
     def load(self) -> None:
         state = self.state

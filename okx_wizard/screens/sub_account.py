@@ -9,21 +9,42 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from okx_wizard.core.regions import region
 from okx_wizard.core.validation import check_sub_account_name
+from okx_wizard.core.wizard_state import WizardState
 from okx_wizard.screens.base import Field, StepScreen, titled
+from okx_wizard.screens.focus import show_more_below
 from okx_wizard.widgets.choice_list import ChoiceList
 from okx_wizard.widgets.plain import DataStatic, plain
 from okx_wizard.widgets.tick import Tick
 
 
-def click_path(region_code: str) -> str:
+def planned_modes(state: WizardState) -> str:
+    """The account and position mode the plan expects, in OKX's words (from the core's plan).
+
+    A read-only tracker expects none; a spot-only region expects Spot mode (no positions).
+    """
+    from okx_wizard.core.findings import account_mode, expected_modes, position_mode
+
+    acct_lv, pos_mode = expected_modes(state.intentions(), state.region)
+    if acct_lv is None:
+        return "A read-only key needs no particular account mode."
+    if pos_mode is None or acct_lv == "1":
+        return f'In Trade → Settings set Account mode "{account_mode(acct_lv)}".'
+    return (
+        f'In Trade → Settings set Account mode "{account_mode(acct_lv)}" and Position mode '
+        f'"{position_mode(pos_mode)}".'
+    )
+
+
+def click_path(state: WizardState) -> str:
     """Where the sub-account settings are on the chosen region's website."""
-    site = region(region_code).site
+    site = region(state.region).site
     return (
         f"On {site} (web, not the app):\n"
         "1. Profile icon (top right) → Sub-accounts → + Create sub-account.\n"
         "2. Type the name above; account type: Standard sub-account. Confirm with 2FA.\n"
-        "3. Switch into it (Profile → Switch account); in Trade → Settings set\n"
-        '   Account mode "Spot and futures" and Position mode "One-way".\n'
+        "3. Switch into it: Sub-accounts menu → the sub-account → Switch (in OKX's\n"
+        "   app: Profile → Switch account).\n"
+        f"   {planned_modes(state)}\n"
         "4. Deposits: transfer only what the bot may trade, from the main account\n"
         "   (Assets → Transfer → the sub-account). No outside deposit address needed.\n"
         "5. Create the API key while switched into the sub-account (next steps)."
@@ -32,9 +53,8 @@ def click_path(region_code: str) -> str:
 
 KEY_SOURCES = ("I'll create it on OKX's site", "Create the key for me (with an admin key)")
 AUTO_HELP = (
-    "okx-wizard makes the key in this sub-account through OKX's API, with a key of your main "
-    "account (Read + Trade, bound to this machine's IP, never Withdraw). The new key's secret "
-    "and passphrase are never shown, typed or pasted: they go straight to the secure store."
+    "okx-wizard makes the key through OKX's API with an admin key of your main account: the "
+    "new key's secret and passphrase are never shown, typed or pasted."
 )
 
 MAIN_WARNING = (
@@ -68,13 +88,16 @@ class SubAccountScreen(StepScreen):
             yield Static(MAIN_WARNING, classes="warning")
             yield Tick("I understand and want the main account", id="main-ack")
 
+    def started(self) -> None:
+        show_more_below(self)
+
     def load(self) -> None:
         state = self.state
         self.query_one("#where", ChoiceList).selected = 0 if state.sub_account else 1
         self.query_one("#sub-name", Input).value = state.sub_account_name
         self.query_one("#main-ack", Tick).value = state.main_account_ack
         self.query_one("#key-source", ChoiceList).selected = int(state.key_source == "auto")
-        self.query_one("#click-path", Static).update(click_path(state.region))
+        self.query_one("#click-path", Static).update(click_path(state))
         self._show()
 
     def store(self) -> None:
@@ -102,7 +125,6 @@ class SubAccountScreen(StepScreen):
         self.query_one("#main-fields").display = main
         auto = self.query_one("#key-source", ChoiceList).selected == 1
         self.query_one("#auto-help").display = auto
-        self.query_one("#click-path").display = not auto
         name = self.query_one("#sub-name", Input).value.strip()
         line = self.query_one("#sub-check", DataStatic)
         if not name:

@@ -3,28 +3,96 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
+import re
+from functools import partial
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.widgets import Button
 
 from okx_wizard.core.errors import WizardError
 from okx_wizard.core.models import Endpoint, Report
 from okx_wizard.core.regions import region
 from okx_wizard.core.secret import Credentials
+from okx_wizard.core.wizard_state import WizardState
 from okx_wizard.screens.base import StepScreen
+from okx_wizard.screens.focus import request_focus
 from okx_wizard.widgets.check_list import CheckList
 from okx_wizard.widgets.error_panel import ErrorPanel
 from okx_wizard.widgets.plain import DataStatic, plain
 
 PLACE_KINDS = ("region", "environment")
 
+# After an auth failure: which captured value OKX's code points at (field id, words).
+AUTH_FIELDS: dict[str, tuple[str, str]] = {
+    "50111": ("#api-key", "API key"),
+    "50113": ("#secret-key", "secret key"),
+    "50105": ("#passphrase", "passphrase"),
+}
+
+
+def edit_target(state: WizardState) -> tuple[str, str, str]:
+    """Where Edit goes after a failure: (step name, field to focus, button words).
+
+    A wrong region or environment is an answer of the start step (in a setup; a rotation keeps
+    the profile's place, so it re-captures); a refused value is a field of the capture step.
+    """
+    report = state.report
+    error = report.error if report is not None else None
+    if error is not None and error.kind in PLACE_KINDS and state.mode == "setup":
+        if error.kind == "region":
+            return "start", "#region", "Change region, back to Start"
+        return "start", "#env", "Change live/demo, back to Start"
+    code = error.okx_code if error is not None else None
+    selector, words = AUTH_FIELDS.get(code or "", ("#api-key", "key"))
+    return "capture", selector, f"Fix the {words}, back to Create the key"
+
 
 def describe_place(endpoint: Endpoint) -> str:
     """``EEA (my.okx.com), demo trading`` — where a key was tested or belongs."""
     env = "demo trading" if endpoint.demo else "live trading"
     return f"{region(endpoint.region).title}, {env}"
+
+
+_CLI_FLAGS = re.compile(r" \((?:--region \w+|--demo|leave out --demo)\)")
+
+
+def in_tui_words(error: WizardError, tried: Endpoint, suggested: Endpoint | None) -> WizardError:
+    """The error as this screen says it: keys to press, not command-line flags.
+
+    The core's cause names the fix for the CLI (``--region eea``); here a wrong region or
+    environment is one key away (s) or a change on the Start step (e).
+    """
+    cause = _CLI_FLAGS.sub("", error.cause)
+    fix = _CLI_FLAGS.sub("", error.fix)
+    if suggested is not None and error.kind in PLACE_KINDS:
+        cause = (
+            f"OKX knows this key at {describe_place(suggested)}, not at {describe_place(tried)}."
+        )
+        fix = (
+            f"Press s to switch the profile to {describe_place(suggested)} and test again, "
+            "or e to change it on the Start step."
+        )
+    return WizardError(error.kind, cause, fix, okx_code=error.okx_code)
+
+
+def show_step_status(checks: CheckList, step: str, status: str, detail: str = "") -> None:
+    """A check row as this screen says it (no command-line flags in its detail)."""
+    checks.set_status(step, status, _CLI_FLAGS.sub("", detail))
+
+
+def same_key_report(profile: str, endpoint: Endpoint, creds: Credentials) -> Report:
+    """A rotation to the key it replaces: refused before asking OKX (nothing would change)."""
+    error = WizardError(
+        "auth",
+        "This is the key you are replacing: the profile already holds it.",
+        "Create a new key on OKX's Create API key form, paste that one here, and delete the "
+        "old key on OKX once the new one is saved.",
+    )
+    return Report(profile, endpoint, error=error, api_key_hint=creds.hint)
 
 
 class TestConnectionScreen(StepScreen):
@@ -86,18 +154,23 @@ class TestConnectionScreen(StepScreen):
                 previous = await asyncio.to_thread(ws.credentials, state.profile)
             except WizardError:
                 previous = None
+        if previous is not None and hmac.compare_digest(previous.api_key, creds.api_key):
+            self._show(same_key_report(state.profile, endpoint, creds))
+            return
         checks = self.query_one("#checks", CheckList)
         report = await ws.verify(
             state.profile,
             creds,
             endpoint,
             state.intentions(),
-            on_step=checks.set_status,
+            on_step=partial(show_step_status, checks),
             previous=previous,
         )
         self._show(report)
 
     def _show(self, report: Report) -> None:
+        if not self.is_attached:
+            return  # the step was left while OKX answered: its report belongs to nobody
         self.state.report = report
         self.query_one("#test-where", DataStatic).update(
             plain(f"Key {report.api_key_hint} at {describe_place(report.endpoint)}:")
@@ -110,7 +183,11 @@ class TestConnectionScreen(StepScreen):
         else:
             kept = " (kept as pending: safe to quit and resume)" if self.state.pending_saved else ""
             result.update(plain(f"✗ The key did not pass. It is not saved{kept}."))
-            self.query_one("#error", ErrorPanel).show_error(report.error)
+            if report.error is not None:
+                shown = in_tui_words(report.error, report.endpoint, self._suggested())
+                self.query_one("#error", ErrorPanel).show_error(shown)
+            _, _, words = edit_target(self.state)
+            self.query_one("#error-edit", Button).label = f"{words} (e)"
             suggested = self._suggested()
             if suggested is not None:
                 result.update(
@@ -148,11 +225,10 @@ class TestConnectionScreen(StepScreen):
         self.run_check()
 
     def action_edit(self) -> None:
-        report = self.state.report
-        wrong_place = (
-            report is not None and report.error is not None and (report.error.kind in PLACE_KINDS)
-        )
-        self.wizard.show_step("start" if wrong_place and self.state.mode == "setup" else "capture")
+        """Back to the answer that needs changing, with the focus on it."""
+        step, selector, _ = edit_target(self.state)
+        request_focus(self.state, selector)
+        self.wizard.show_step(step)
 
     @on(ErrorPanel.Retry)
     def _retry(self) -> None:

@@ -119,9 +119,10 @@ class ErrorPanel(Vertical):
         self.display = error is not None
         if error is None:
             return
-        code = f" · OKX code {error.okx_code}" if error.okx_code else ""
+        code = f"OKX code {error.okx_code}: " if error.okx_code else ""
         title = KIND_TITLES.get(error.kind, "Error")
-        self.border_title = plain(f"✗ {error.kind}: {title}{code}")
+        # Short, code first: at 60 columns the end of a border title is cut off.
+        self.border_title = plain(f"✗ {code}{title}")
         cause, fix = error.cause.strip(), error.fix.strip()
         self.query_one("#error-cause", DataStatic).update(plain(cause))
         fix_widget = self.query_one("#error-fix", DataStatic)

@@ -12,12 +12,15 @@ from rich.text import Text
 from textual.content import Content
 from textual.widgets import Static
 
-# C0 controls (but tab and newline), DEL and C1 controls: shown as their Unicode pictures
-# (ESC as ␛) or U+FFFD, so that no escape sequence from outside reaches the terminal.
+from okx_wizard.core.text import UNSAFE
+
+# The core's unsafe characters (C0 but tab and newline, DEL, C1, bidi overrides and isolates,
+# zero-width marks, line separators): C0 and DEL shown as their Unicode pictures (ESC as ␛), the
+# rest as U+FFFD, so that nothing from outside moves, recolours or reorders the terminal.
 _VISIBLE: dict[int, str] = {
-    **{code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)},
-    0x7F: "\u2421",
-    **{code: "\ufffd" for code in range(0x80, 0xA0)},
+    code: chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
+    for code in UNSAFE
+    if code not in (0x09, 0x0A)
 }
 
 

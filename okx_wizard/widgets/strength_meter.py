@@ -100,7 +100,7 @@ class StrengthMeter(Vertical):
                     f"Strength {render_bar(strength.score)} {strength.score}/4 {strength.label}"
                 )
             )
-            crack = f"Crack time (offline, slow hash): {strength.crack_time_display}"
+            crack = f"Time to guess it if a hashed copy leaked: {strength.crack_time_display}"
         else:
             bar.update(Content(f"Strength {render_bar(0)} –"))
             crack = "Type a passphrase, or generate one."

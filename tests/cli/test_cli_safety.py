@@ -175,28 +175,28 @@ def test_another_module_adds_commands_and_options(monkeypatch: pytest.MonkeyPatc
     module.__spec__ = importlib.machinery.ModuleSpec(module.__name__, None)
     module.COMMANDS = (  # type: ignore[attr-defined]
         CommandSpec(
-            "audit",
-            "audit keys",
+            "hello",
+            "say hello",
             lambda p: p.add_argument("--json", action="store_true"),
-            lambda ws, args: calls.append(f"audit json={args.json}") or 0,
+            lambda ws, args: calls.append(f"hello json={args.json}") or 0,
         ),
     )
     module.OPTIONS = (  # type: ignore[attr-defined]
         CommandOption(
             "rotate",
-            lambda p: p.add_argument("--auto", action="store_true"),
-            "auto",
-            lambda ws, args: calls.append(f"rotate auto {args.profile}") or 0,
+            lambda p: p.add_argument("--trial", action="store_true"),
+            "trial",
+            lambda ws, args: calls.append(f"rotate trial {args.profile}") or 0,
         ),
     )
     monkeypatch.setitem(sys.modules, module.__name__, module)
     monkeypatch.setattr(cli_args, "COMMAND_MODULES", (*cli_args.COMMAND_MODULES, module.__name__))
     workspace: Any = object()
-    assert dispatch(workspace, parse_command_line(["audit", "--json"])) == 0
-    assert dispatch(workspace, parse_command_line(["rotate", "bot", "--auto"])) == 0
-    assert calls == ["audit json=True", "rotate auto bot"]
+    assert dispatch(workspace, parse_command_line(["hello", "--json"])) == 0
+    assert dispatch(workspace, parse_command_line(["rotate", "bot", "--trial"])) == 0
+    assert calls == ["hello json=True", "rotate trial bot"]
     plain = parse_command_line(["rotate", "bot"])
-    assert plain.auto is False and plain.handler.__name__ == "cmd_tui"
+    assert plain.trial is False and plain.handler.__name__ == "cmd_tui"
 
 
 def test_parse_time_vocabularies_match_the_core() -> None:

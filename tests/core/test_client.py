@@ -221,10 +221,16 @@ async def test_hanging_server_is_bounded_by_the_timeout(sim: Simulator) -> None:
     assert 0.7 < elapsed < 1.3
 
 
+_HELD_PORTS: list[socket.socket] = []
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port that refuses connections: bound but never listening, and kept bound for
+    the rest of the run, so no other test (or pytest-xdist worker) can start listening on it."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    _HELD_PORTS.append(sock)
+    return int(sock.getsockname()[1])
 
 
 async def test_connection_refused_is_a_network_error() -> None:
@@ -236,7 +242,7 @@ async def test_connection_refused_is_a_network_error() -> None:
 
 async def test_unresolvable_host_is_a_network_error() -> None:
     started = time.monotonic()
-    error = await failure(client_for("http://okx-wizard-test.invalid"), SAMPLE["good"])
+    error = await failure(client_for("https://okx-wizard-test.invalid"), SAMPLE["good"])
     assert error.kind == "network"
     assert "resolve the host name okx-wizard-test.invalid" in error.message
     assert time.monotonic() - started < 5.5

@@ -16,15 +16,14 @@ from okx_wizard.core.findings import (
     expected_modes,
     ip_finding,
     modes_finding,
-    not_found_anywhere,
     parse_account,
     permissions_finding,
     previous_finding,
     reach_finding,
     sub_account_finding,
-    where_error,
 )
 from okx_wizard.core.models import AccountInfo, Endpoint, Intentions
+from okx_wizard.core.place_words import not_found_anywhere, where_error
 
 SUB = AccountInfo(
     uid="2",
@@ -242,3 +241,13 @@ def test_warnings_keep_cause_and_fix_apart() -> None:
         assert warning.fix and " Fix: " not in warning.cause
         assert warning.message == f"{warning.cause} Fix: {warning.fix}"
         assert warning.to_json() == {"code": warning.code, "message": warning.message}
+
+
+def test_ips_planned_but_not_bound_are_warned_even_for_demo_and_read_only_keys() -> None:
+    planned = Intentions(use_case="read_only", ip_whitelist=["203.0.113.7", "198.51.100.2"])
+    unbound = AccountInfo(**{**SUB.to_json(), "ip_whitelist": [], "permissions": ["read_only"]})
+    for demo in (False, True):
+        found = ip_finding(unbound, planned, demo)
+        assert found.status == "warning"
+        assert [w.code for w in found.warnings] == ["no-ip-whitelist"]
+        assert "203.0.113.7, 198.51.100.2" in found.warnings[0].fix

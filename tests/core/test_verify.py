@@ -432,7 +432,7 @@ async def test_connection_refused() -> None:
 
 
 async def test_unresolvable_host() -> None:
-    endpoint = Endpoint("global", False, "http://okx-wizard-test.invalid", True)
+    endpoint = Endpoint("global", False, "https://okx-wizard-test.invalid", True)
     report = await verify_key(creds_of(SAMPLE["good"]), endpoint, Intentions(), timeout=5)
     assert report.error is not None
     assert report.error.kind == "network"

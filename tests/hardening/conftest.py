@@ -139,7 +139,7 @@ def selected_cases(request: pytest.FixtureRequest, *argnames: str) -> list[Any]:
 # -- slow cases, started early --------------------------------------------------------------------
 # Some cases mostly wait (a server that never answers for 15 s, a keyring that never answers for
 # 10 s). Their modules register them here at import; they start in the background when the
-# session does, so the wait overlaps everything else instead of adding up.
+# module's first test does, so the wait overlaps the module's other cases instead of adding up.
 Job = Callable[[HomeFactory], Any]
 PREFETCH_WORKERS = 6  # in registration order: the longest waits first
 _PREFETCH: dict[str, tuple[str, Job]] = {}
@@ -147,13 +147,13 @@ _FUTURES: dict[str, Future[Any]] = {}
 
 
 def prefetch(key: str, module: str, job: Job) -> None:
-    """Register ``job`` (run with a HomeFactory) to start when the session starts."""
+    """Register ``job`` (run with a HomeFactory) to start when ``module``'s first test does."""
     _PREFETCH[key] = (module, job)
 
 
 def prefetched(key: str, run_now: Callable[[], Any]) -> Any:
     """The result of a registered job (waiting for it if need be), or its exception; a job
-    the session did not start is run now."""
+    the module did not start is run now."""
     future = _FUTURES.get(key)
     if future is None:
         try:
@@ -164,15 +164,34 @@ def prefetched(key: str, run_now: Callable[[], Any]) -> Any:
     return exception if exception is not None else future.result()
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def _start_slow_cases(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[None]:
-    modules = {getattr(item, "module", None).__name__ for item in request.session.items}  # type: ignore[union-attr]
-    jobs = {key: job for key, (module, job) in _PREFETCH.items() if module in modules}
+    """Start this module's registered slow cases (per module, not per session: under
+    pytest-xdist a worker runs only some modules, and each module whole, see below)."""
+    module = request.module.__name__
+    jobs = {key: job for key, (owner, job) in _PREFETCH.items() if owner == module}
+    if not jobs:
+        yield
+        return
     factory = HomeFactory(tmp_path_factory)
     with ThreadPoolExecutor(max_workers=PREFETCH_WORKERS) as pool:
         for key, job in jobs.items():
             _FUTURES[key] = pool.submit(job, factory)
         yield
+    for key in jobs:
+        _FUTURES.pop(key, None)
     factory.cleanup()
+
+
+# -- parallel runs --------------------------------------------------------------------------------
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """One xdist group per hardening module: with ``-n N --dist loadgroup`` (the README's
+    command) a module runs whole on one worker, so its case matrix (module fixtures running
+    every selected case side by side) and its slow cases run once, not once per worker."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group(f"hardening-{item.path.stem}"))

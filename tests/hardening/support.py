@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from okx_wizard.core.simulator import SimKey
+from scripts.throwaway_home import throwaway_home_env
 
 ROOT = Path(__file__).resolve().parents[2]
 VAULT_PASSWORD = "correct horse battery staple 42"
@@ -110,20 +111,8 @@ def base_env(home: Path, service: str) -> dict[str, str]:
     """The environment of one throwaway user: nothing of the real user's, no proxies."""
     keep = ("PATH", "LANG", "LC_ALL", "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR")
     env = {k: os.environ[k] for k in keep if k in os.environ}
-    env.update(
-        {
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / ".config"),
-            "XDG_DATA_HOME": str(home / ".local" / "share"),
-            "XDG_CACHE_HOME": str(home / ".cache"),
-            "XDG_STATE_HOME": str(home / ".local" / "state"),
-            "TMPDIR": str(home.parent / "tmp"),
-            "OKX_WIZARD_KEYRING_SERVICE": service,
-            "OKX_WIZARD_VAULT_PASSWORD": VAULT_PASSWORD,
-            "NO_COLOR": "1",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
+    env.update(throwaway_home_env(home, service=service, vault_password=VAULT_PASSWORD))
+    env.update({"TMPDIR": str(home.parent / "tmp"), "NO_COLOR": "1", "PYTHONPATH": str(ROOT)})
     env.setdefault("LANG", "C.UTF-8")
     return env
 
@@ -498,11 +487,16 @@ def _read_head(conn: socket.socket) -> bytes:
     return data
 
 
+_HELD_PORTS: list[socket.socket] = []
+
+
 def closed_port() -> int:
-    """A loopback port nothing listens on (connection refused)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port nothing listens on (connection refused): bound but never listening, and
+    kept bound for the rest of the run, so no other test or xdist worker can take it meanwhile."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    _HELD_PORTS.append(sock)
+    return int(sock.getsockname()[1])
 
 
 # -- the secret scanner ---------------------------------------------------------------------------

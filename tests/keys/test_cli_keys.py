@@ -147,6 +147,8 @@ def test_admin_stdin_serves_one_command_and_is_not_stored(
         "--base-url", sim.url(), env=cli_env, stdin=stdin_for(ADMIN),
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "\\x0a" not in result.stdout  # the report's own lines are lines, not escapes
+    assert result.stdout.splitlines()[0].startswith("✓ bot: verified")
     assert run_cli("admin", "check", env=cli_env).returncode == 2
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Input
 
 from okx_wizard.app import OkxWizardApp
 from okx_wizard.core.api import Context, Workspace
 from okx_wizard.core.secret import Secret
 from okx_wizard.core.simulator import SAMPLE
+from okx_wizard.core.wizard_state import WITHDRAW_CONFIRMATION
 from okx_wizard.widgets.check_list import CheckList
 from okx_wizard.widgets.choice_list import ChoiceList
 from okx_wizard.widgets.secret_input import SecretInput
@@ -16,16 +18,50 @@ from tests.ui.conftest import (
     SIZE,
     Setup,
     capture,
-    full_setup,
+    filled_state,
     paste,
     press,
     run_test_step,
     screen_name,
+    seed_profile,
     settle,
+    start_at,
     text_of,
+    wait_until,
     walk_to_capture,
 )
 from tests.ui.test_vault_dialog import on_to_the_capture
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        Setup(),
+        Setup(
+            profile="tracker1",
+            region_downs=2,
+            demo=True,
+            read_only=True,
+            sub_account="watcher2025",
+            ips="198.51.100.0/24, 203.0.113.9",
+            withdraw_confirmation=WITHDRAW_CONFIRMATION,
+            passphrase="Other:Pass2024x",
+        ),
+    ],
+    ids=["defaults", "every-answer-changed"],
+)
+async def test_filled_state_is_what_the_walk_leaves(make_app, setup: Setup) -> None:
+    """Steps 0–4 by keys leave exactly the state ``filled_state`` builds, so the tests that
+    ``start_at`` a later step start where a user would be."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to_capture(pilot, setup)
+        walked = app.state
+    built = filled_state(setup)
+    assert {**walked.to_draft(), "step": None} == {**built.to_draft(), "step": None}
+    assert walked.passphrase == built.passphrase == Secret(setup.passphrase)
+    assert walked.passphrase_confirm == built.passphrase_confirm
+    assert not walked.has_captured and not built.has_captured
 
 
 async def test_back_keeps_every_answer(make_app) -> None:
@@ -114,7 +150,7 @@ async def test_main_account_needs_an_explicit_ack(make_app) -> None:
 async def test_quit_asks_while_a_captured_key_is_unsaved(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await walk_to_capture(pilot, Setup())
+        await start_at(pilot, "capture", filled_state())
         await paste(pilot, SAMPLE["good"].api_key)
         await press(pilot, "ctrl+q")
         assert screen_name(app) == "QuitScreen"
@@ -139,13 +175,13 @@ async def test_quit_without_a_captured_key_does_not_ask(make_app) -> None:
 async def test_resume_after_quitting_at_capture(make_app, workspace) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await walk_to_capture(pilot, Setup())
+        await start_at(pilot, "capture", filled_state())
         for value in (SAMPLE["good"].api_key, SAMPLE["good"].secret_key):
             await paste(pilot, value)
             await press(pilot, "tab")
         await paste(pilot, SAMPLE["good"].passphrase)
-        await settle(pilot, 0.6)
-        assert app.state.pending_saved
+        await wait_until(pilot, lambda: app.state.pending_saved, "the key kept as pending")
+        await settle(pilot)
         assert "Kept as pending" in text_of(app, "#pending-status")
         await press(pilot, "ctrl+q")
         assert screen_name(app) == "QuitScreen"
@@ -155,10 +191,9 @@ async def test_resume_after_quitting_at_capture(make_app, workspace) -> None:
     # A re-run offers to resume, lands on the capture step with the key, and finishes.
     app = make_app(mode="home")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert screen_name(app) == "ResumeScreen"
         await press(pilot, "r")
-        await settle(pilot, 0.2)
         assert screen_name(app) == "CaptureScreen"
         assert app.state.captured_api_key == SAMPLE["good"].api_key
         assert app.state.sub_account_name == "trading2025"
@@ -168,7 +203,6 @@ async def test_resume_after_quitting_at_capture(make_app, workspace) -> None:
         await run_test_step(pilot)
         assert app.state.report is not None and app.state.report.ok
         await press(pilot, "enter")
-        await settle(pilot, 0.3)
         assert screen_name(app) == "SavedScreen"
     assert workspace.profile("bot") is not None
     assert workspace.pending_names() == []
@@ -177,16 +211,15 @@ async def test_resume_after_quitting_at_capture(make_app, workspace) -> None:
 async def test_discard_forgets_the_pending_key(make_app, workspace) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await walk_to_capture(pilot, Setup())
+        await start_at(pilot, "capture", filled_state())
         await press(pilot, "escape")
         assert screen_name(app) == "PassphraseScreen"
     assert workspace.pending_names() == ["bot"]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert screen_name(app) == "ResumeScreen"
         await press(pilot, "d")
-        await settle(pilot, 0.2)
         assert screen_name(app) == "StartScreen"
         assert app.state.profile == ""
     assert workspace.pending_names() == []
@@ -195,13 +228,11 @@ async def test_discard_forgets_the_pending_key(make_app, workspace) -> None:
 async def test_rotation_needs_a_new_passphrase_and_tracks_the_old_key(
     make_app, workspace, sim
 ) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await full_setup(pilot, Setup())
+    await seed_profile(workspace)
     rotated = SAMPLE["rotated"]
     app = make_app(mode="rotate", profile="bot")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert screen_name(app) == "PermissionsScreen"
         assert app.state.mode == "rotate"
         assert app.screen.query_one("#ips", Input).value == "203.0.113.7"
@@ -230,14 +261,13 @@ async def test_rotation_needs_a_new_passphrase_and_tracks_the_old_key(
         assert report.previous_key_active is True
         assert app.screen.query_one(CheckList).status("previous") == "warning"
         await press(pilot, "enter")
-        await settle(pilot, 0.3)
         assert screen_name(app) == "SavedScreen"
         rotation = text_of(app, "#rotation")
         assert SAMPLE["good"].api_key[:4] in rotation and "delete the OLD key" in rotation
         # The user deletes the old key on OKX, then checks.
         sim.delete_key(SAMPLE["good"].api_key)
         await press(pilot, "c")
-        await settle(pilot, 0.5)
+        await settle(pilot)
         assert "no longer works" in text_of(app, "#rotation")
     assert workspace.credentials("bot").api_key == rotated.api_key
     meta = workspace.profile("bot")
@@ -245,12 +275,10 @@ async def test_rotation_needs_a_new_passphrase_and_tracks_the_old_key(
 
 
 async def test_home_lists_checks_and_removes(make_app, workspace) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await full_setup(pilot, Setup())
+    await seed_profile(workspace)
     app = make_app(mode="home")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert screen_name(app) == "HomeScreen"
         table = app.screen.query_one(DataTable)
         assert table.row_count == 1
@@ -263,7 +291,7 @@ async def test_home_lists_checks_and_removes(make_app, workspace) -> None:
         ]
         assert row[4] == "0 d"
         await press(pilot, "c")
-        await settle(pilot, 0.5)
+        await settle(pilot)
         assert "the key works" in text_of(app, "#home-detail")
         assert str(table.get_row("bot")[5]).startswith("✓ ok")
         await press(pilot, "d")
@@ -271,18 +299,16 @@ async def test_home_lists_checks_and_removes(make_app, workspace) -> None:
         await press(pilot, "n")
         assert workspace.profile("bot") is not None
         await press(pilot, "d", "y")
-        await settle(pilot, 0.3)
+        await settle(pilot)
         assert table.row_count == 0
     assert workspace.profile("bot") is None
 
 
 async def test_home_new_and_escape_back(make_app, workspace) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await full_setup(pilot, Setup())
+    await seed_profile(workspace)
     app = make_app(mode="home")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.2)
+        await settle(pilot)
         await press(pilot, "n")
         assert screen_name(app) == "StartScreen"
         await press(pilot, *"bot", "enter")
@@ -312,19 +338,17 @@ async def test_vault_password_is_asked_when_no_keyring(make_app, monkeypatch) ->
         assert not app.workspace.ctx.allow_insecure
 
 
-async def test_a_wrong_vault_password_is_said_at_once(make_app, monkeypatch, sim) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await full_setup(pilot, Setup())  # the vault now exists, with the test password
+async def test_a_wrong_vault_password_is_said_at_once(workspace, monkeypatch, sim) -> None:
+    await seed_profile(workspace)  # the vault now exists, with the test password
     monkeypatch.delenv("OKX_WIZARD_VAULT_PASSWORD")
     app = OkxWizardApp(Workspace(Context(simulator=True, hosts=dict(sim.urls))), mode="home")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert screen_name(app) == "VaultScreen"
         assert not app.screen.query_one("#vault-confirm", Input).display  # unlocking
         await paste(pilot, "not the password")
         await press(pilot, "enter")
-        await settle(pilot, 0.5)
+        await settle(pilot)
         assert screen_name(app) == "VaultScreen"
         assert "✗" in text_of(app, "#vault-problem")
         assert app.workspace.ctx.vault_password is None

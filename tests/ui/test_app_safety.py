@@ -14,7 +14,16 @@ from okx_wizard.core.secret import Credentials, Secret
 from okx_wizard.core.simulator import SAMPLE
 from okx_wizard.core.wizard_state import WizardState
 from okx_wizard.tui import scrub_environment
-from tests.ui.conftest import SIZE, Setup, press, settle, walk_to_capture
+from tests.ui.conftest import (
+    SIZE,
+    Setup,
+    filled_state,
+    paste,
+    press,
+    screen_name,
+    settle,
+    start_at,
+)
 
 CRASH_SECRET = "S3cretCrashValue-7f1e9a2b"
 
@@ -190,7 +199,13 @@ async def test_passphrase_stays_masked_until_revealed(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         mine = "Unique:Pass2024x"
-        await walk_to_capture(pilot, Setup(passphrase=mine))
+        state = filled_state(Setup())
+        state.passphrase = state.passphrase_confirm = None
+        await start_at(pilot, "passphrase", state)
+        await press(pilot, *mine, "enter")  # typed by keys, pasted again, on to the capture step
+        await paste(pilot, mine)
+        await press(pilot, "enter")
+        assert screen_name(app) == "CaptureScreen"
         await press(pilot, "escape")
         field = app.screen.query_one("#passphrase")
         assert field.password  # type: ignore[attr-defined]

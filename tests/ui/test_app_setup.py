@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
+
+from textual.pilot import Pilot
 
 from okx_wizard.core.simulator import SAMPLE
+from okx_wizard.core.wizard_state import WITHDRAW_CONFIRMATION
 from okx_wizard.widgets.check_list import CheckList
 from okx_wizard.widgets.error_panel import ErrorPanel
 from tests.ui.conftest import (
     SIZE,
     Setup,
     capture,
+    filled_state,
     full_setup,
     press,
     run_test_step,
     screen_name,
-    settle,
+    start_at,
     text_of,
-    walk_to_capture,
 )
+
+
+async def at_capture(pilot: Pilot[Any], setup: Setup) -> None:
+    """Open the capture step with the answers of steps 0–4 for ``setup``. The way there by keys
+    is walked by ``test_first_setup_verifies_and_saves_the_key``, and test_app_flow's
+    ``test_filled_state_is_what_the_walk_leaves`` holds both ways to the same state."""
+    await start_at(pilot, "capture", filled_state(setup))
+
+
+async def at_permissions(pilot: Pilot[Any], setup: Setup) -> None:
+    """Open the permissions step with the answers of steps 0–2 for ``setup`` (and its passphrase,
+    so that the passphrase step lets Enter through)."""
+    await start_at(pilot, "permissions", filled_state(setup))
+    assert screen_name(pilot.app) == "PermissionsScreen"
 
 
 async def test_first_setup_verifies_and_saves_the_key(make_app, workspace) -> None:
@@ -45,7 +62,7 @@ async def test_first_setup_verifies_and_saves_the_key(make_app, workspace) -> No
 async def test_every_check_row_turns_live(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await walk_to_capture(pilot, Setup())
+        await at_capture(pilot, Setup())
         await capture(pilot, Setup())
         await run_test_step(pilot)
         checks = app.screen.query_one(CheckList)
@@ -57,7 +74,7 @@ async def test_every_check_row_turns_live(make_app) -> None:
 async def test_wrong_secret_shows_code_cause_fix_and_edit_goes_back(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await walk_to_capture(pilot, Setup())
+        await at_capture(pilot, Setup())
         await capture(pilot, Setup(secret="0" * 32))
         await run_test_step(pilot)
         report = app.state.report
@@ -81,7 +98,7 @@ async def test_wrong_region_offers_the_switch(make_app, workspace) -> None:
     app = make_app()
     setup = Setup(region_downs=1)  # EEA, but the key is a global one
     async with app.run_test(size=SIZE) as pilot:
-        await walk_to_capture(pilot, setup)
+        await at_capture(pilot, setup)
         assert app.state.region == "eea"
         await capture(pilot, setup)
         await run_test_step(pilot)
@@ -96,7 +113,6 @@ async def test_wrong_region_offers_the_switch(make_app, workspace) -> None:
         assert app.state.region == "global"
         assert app.state.report is not None and app.state.report.ok
         await press(pilot, "enter")
-        await settle(pilot, 0.2)
         assert screen_name(app) == "SavedScreen"
     meta = workspace.profile("bot")
     assert meta is not None and meta.region == "global"
@@ -106,7 +122,7 @@ async def test_wrong_region_edit_goes_back_to_start(make_app) -> None:
     app = make_app()
     setup = Setup(region_downs=1)
     async with app.run_test(size=SIZE) as pilot:
-        await walk_to_capture(pilot, setup)
+        await at_capture(pilot, setup)
         await capture(pilot, setup)
         await run_test_step(pilot)
         await press(pilot, "e")
@@ -117,7 +133,7 @@ async def test_demo_key_on_live_profile_is_environment_error(make_app) -> None:
     app = make_app()
     setup = Setup(key=SAMPLE["demo"], passphrase=SAMPLE["demo"].passphrase, ips="")
     async with app.run_test(size=SIZE) as pilot:
-        await walk_to_capture(pilot, setup)
+        await at_capture(pilot, setup)
         await capture(pilot, setup)
         await run_test_step(pilot)
         report = app.state.report
@@ -135,7 +151,7 @@ async def test_withdraw_key_is_refused(make_app) -> None:
     app = make_app()
     setup = Setup(key=SAMPLE["withdraw"], passphrase=SAMPLE["withdraw"].passphrase)
     async with app.run_test(size=SIZE) as pilot:
-        await walk_to_capture(pilot, setup)
+        await at_capture(pilot, setup)
         await capture(pilot, setup)
         await run_test_step(pilot)
         report = app.state.report
@@ -147,13 +163,14 @@ async def test_withdraw_key_is_refused(make_app) -> None:
 
 async def test_withdraw_key_with_typed_confirmation_passes_with_warning(make_app) -> None:
     app = make_app()
-    setup = Setup(
-        key=SAMPLE["withdraw"],
-        passphrase=SAMPLE["withdraw"].passphrase,
-        withdraw_confirmation="I accept withdraw risk",
-    )
+    setup = Setup(key=SAMPLE["withdraw"], passphrase=SAMPLE["withdraw"].passphrase)
     async with app.run_test(size=SIZE) as pilot:
-        await walk_to_capture(pilot, setup)
+        # The confirmation is typed on the permissions step, by keys; then on to the capture step.
+        await at_permissions(pilot, setup)
+        await press(pilot, "tab", "tab", "space", "tab", *WITHDRAW_CONFIRMATION, "enter")
+        assert screen_name(app) == "PassphraseScreen"
+        await press(pilot, "enter")
+        assert screen_name(app) == "CaptureScreen"
         assert app.state.intentions().allow_withdraw
         await capture(pilot, setup)
         await run_test_step(pilot)
@@ -165,12 +182,11 @@ async def test_withdraw_key_with_typed_confirmation_passes_with_warning(make_app
 
 async def test_withdraw_needs_the_exact_confirmation(make_app) -> None:
     app = make_app()
-    setup = Setup(withdraw_confirmation="yes")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        with pytest.raises(AssertionError):  # the walk stops at the permissions step
-            await walk_to_capture(pilot, setup)
+        await at_permissions(pilot, Setup())
+        await press(pilot, "tab", "tab", "space", "tab", *"yes", "enter")
         assert screen_name(app) == "PermissionsScreen"
+        assert app.state.withdraw and not app.state.intentions().allow_withdraw
         assert "I accept withdraw risk" in text_of(app, ".step-problem")
 
 
@@ -178,7 +194,7 @@ async def test_ip_not_whitelisted_names_the_ip(make_app, sim) -> None:
     sim.public_ip = "198.51.100.23"
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await walk_to_capture(pilot, Setup())
+        await at_capture(pilot, Setup())
         await capture(pilot, Setup())
         await run_test_step(pilot)
         report = app.state.report
@@ -192,7 +208,7 @@ async def test_clock_off_is_verified_with_a_warning(make_app, sim) -> None:
     sim.clock_offset_ms = 90_000
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await walk_to_capture(pilot, Setup())
+        await at_capture(pilot, Setup())
         await capture(pilot, Setup())
         await run_test_step(pilot)
         report = app.state.report
@@ -206,7 +222,7 @@ async def test_read_only_use_case_with_trade_key_warns(make_app) -> None:
     app = make_app()
     setup = Setup(read_only=True)
     async with app.run_test(size=SIZE) as pilot:
-        await walk_to_capture(pilot, setup)
+        await at_capture(pilot, setup)
         assert app.state.use_case == "read_only"
         await capture(pilot, setup)
         await run_test_step(pilot)

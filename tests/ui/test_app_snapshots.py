@@ -7,6 +7,7 @@ then look at the SVGs (or ``scripts/screenshots.py``) before committing them.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,7 +20,7 @@ from okx_wizard.core.secret import Credentials, Secret
 from okx_wizard.core.simulator import SAMPLE, SimKey
 from okx_wizard.core.wizard_state import WizardState
 from okx_wizard.widgets.check_list import CheckList
-from tests.ui.conftest import SIZE, paste, press, settle
+from tests.ui.conftest import SIZE, paste, press, settle, start_at, wait_until
 
 CLOCK_DETAIL = "OKX answered; this machine's clock is within 0.0 s of OKX's."
 
@@ -40,8 +41,10 @@ def answered(key: SimKey = SAMPLE["good"], **changes: Any) -> WizardState:
     return state
 
 
-def captured(key: SimKey = SAMPLE["good"], secret: str | None = None) -> WizardState:
-    state = answered(key)
+def captured(
+    key: SimKey = SAMPLE["good"], secret: str | None = None, **changes: Any
+) -> WizardState:
+    state = answered(key, **changes)
     state.set_credentials(
         Credentials(key.api_key, Secret(secret or key.secret_key), Secret(key.passphrase))
     )
@@ -52,10 +55,8 @@ def captured(key: SimKey = SAMPLE["good"], secret: str | None = None) -> WizardS
 async def wait_for_report(pilot: Pilot[Any]) -> None:
     app = pilot.app
     assert isinstance(app, OkxWizardApp)
-    for _ in range(300):
-        await settle(pilot, 0.02)
-        if app.state.report is not None:
-            break
+    await wait_until(pilot, lambda: app.state.report is not None, "the connection test's report")
+    await settle(pilot)
     checks = app.screen.query(CheckList)
     if checks and checks.first().status("reach") == "ok":
         checks.first().set_status("reach", "ok", CLOCK_DETAIL)  # the only value that varies
@@ -68,11 +69,7 @@ def at_step(
     """A ``run_before`` that opens the step named ``step`` with ``state``, as Back/Next would."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        app = pilot.app
-        assert isinstance(app, OkxWizardApp)
-        await settle(pilot)
-        app.start_wizard(state, step)
-        await settle(pilot, 0.2)
+        await start_at(pilot, step, state)
         if then is not None:
             await then(pilot)
 
@@ -98,7 +95,7 @@ def snap(snap_compare: Any, make_app: Callable[..., OkxWizardApp]) -> Callable[.
         profile: str | None = None,
     ) -> bool:
         async def settle_first(pilot: Pilot[Any]) -> None:
-            await settle(pilot, 0.2)
+            await settle(pilot)
             if run_before is not None:
                 await run_before(pilot)
 
@@ -155,7 +152,6 @@ def test_step7_saved(snap) -> None:
     async def save(pilot: Pilot[Any]) -> None:
         await wait_for_report(pilot)
         await press(pilot, "enter")
-        await settle(pilot, 0.3)
 
     assert snap(at_step("test_connection", captured(), save))
 
@@ -191,3 +187,108 @@ def test_vault_modal(snap, monkeypatch) -> None:
 def test_remove_modal(snap, workspace) -> None:
     seed_profile(workspace)
     assert snap(mode="home", press=("d",))
+
+
+# -- text contrast: every letter of every screen >= 3:1, in colour and in NO_COLOR --------------
+def _scenarios(workspace: Workspace) -> dict[str, tuple[str, Any, tuple[str, ...]]]:
+    async def fill(pilot: Pilot[Any]) -> None:
+        await paste(pilot, SAMPLE["good"].api_key)
+
+    async def save(pilot: Pilot[Any]) -> None:
+        await wait_for_report(pilot)
+        await press(pilot, "enter")
+        await settle(pilot)
+
+    async def quit_(pilot: Pilot[Any]) -> None:
+        await paste(pilot, SAMPLE["good"].api_key)
+        await press(pilot, "ctrl+q")
+
+    async def seeded(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+
+    async def blur_name(pilot: Pilot[Any]) -> None:
+        await press(pilot, *"bot", "tab")
+
+    return {
+        "start": ("setup", blur_name, ()),
+        "before_you_start": ("setup", at_step("before_you_start", answered()), ()),
+        "sub_account": ("setup", at_step("sub_account", answered()), ()),
+        "main_account": ("setup", at_step("sub_account", answered(sub_account=False)), ()),
+        "permissions": ("setup", at_step("permissions", answered()), ()),
+        "permissions_withdraw": (
+            "setup",
+            at_step("permissions", answered(ip_text="", withdraw=True)),
+            (),
+        ),
+        "passphrase": ("setup", at_step("passphrase", answered()), ("tab",)),
+        "capture": ("setup", at_step("capture", answered(), fill), ("tab",)),
+        "test_ok": ("setup", at_step("test_connection", captured(), wait_for_report), ()),
+        "test_wrong_secret": (
+            "setup",
+            at_step("test_connection", captured(secret="0" * 32), wait_for_report),
+            (),
+        ),
+        "saved": ("setup", at_step("test_connection", captured(), save), ()),
+        "quit_modal": ("setup", at_step("capture", answered(), quit_), ()),
+        "home": ("home", seeded, ()),
+        "remove_modal": ("home", seeded, ("d",)),
+    }
+
+
+SCENARIOS = (
+    "start",
+    "before_you_start",
+    "sub_account",
+    "main_account",
+    "permissions",
+    "permissions_withdraw",
+    "passphrase",
+    "capture",
+    "test_ok",
+    "test_wrong_secret",
+    "saved",
+    "quit_modal",
+    "home",
+    "remove_modal",
+)
+
+
+@pytest.mark.parametrize("colour", ["colour", "no_color"])
+@pytest.mark.parametrize("scenario", SCENARIOS)
+async def test_every_letter_has_contrast(
+    scenario: str, colour: str, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.ui.contrast import letters, low_contrast
+
+    if colour == "colour":
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    mode, run_before, keys = _scenarios(workspace)[scenario]
+    if mode == "home":
+        await asyncio.to_thread(seed_profile, workspace)
+    app = OkxWizardApp(workspace, mode=mode)  # type: ignore[arg-type]
+    assert app.no_color == (colour == "no_color")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await run_before(pilot)
+        await press(pilot, *keys)
+        assert len(letters(app)) > 100  # the screen is drawn
+        faint = low_contrast(app)
+        assert not faint, f"{scenario} ({colour}): " + "; ".join(faint)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS[:-2])
+async def test_usable_at_60x20(scenario: str, workspace: Workspace) -> None:
+    """Nothing cut short at 60x20: no title or label ends in "…", the SIMULATOR badge shows."""
+    from tests.ui.contrast import screen_text
+
+    mode, run_before, keys = _scenarios(workspace)[scenario]
+    app = OkxWizardApp(workspace, mode=mode)  # type: ignore[arg-type]
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await run_before(pilot)
+        await press(pilot, *keys)
+        lines = screen_text(app)
+        assert "SIMULATOR" in lines[0]
+        hint = re.compile(r"[0-9a-f]{4}…[0-9a-f]{4}")  # a key hint such as 55b2…e9a8
+        cut = [line for line in lines if "…" in hint.sub("", line)]
+        assert not cut, f"{scenario}: cut at 60x20: {cut}"

@@ -19,7 +19,7 @@ from okx_wizard.core.wizard_state import WizardState
 from okx_wizard.screens import steps
 from okx_wizard.widgets.secret_input import SecretInput
 from okx_wizard.widgets.tick import Tick
-from tests.ui.conftest import SIZE, paste, press, screen_name, settle, text_of
+from tests.ui.conftest import SIZE, paste, press, screen_name, settle, text_of, wait_until
 
 SUB = "SimGood01"
 IP = "203.0.113.7"
@@ -48,14 +48,6 @@ async def type_admin(pilot: Pilot[Any], key: SimKey) -> None:
     await paste(pilot, key.passphrase)
 
 
-async def wait_until(pilot: Pilot[Any], done: Any, what: str) -> None:
-    for _ in range(400):
-        await settle(pilot, 0.02)
-        if done():
-            return
-    raise AssertionError(f"{what} did not happen")
-
-
 async def wait_created(pilot: Pilot[Any]) -> None:
     app = pilot.app
     await wait_until(
@@ -75,7 +67,7 @@ async def test_automatic_path_by_keys_to_saved(make_app, workspace, sim: Simulat
     async with app.run_test(size=SIZE) as pilot:
         await walk_to_admin_key(pilot)
         await press(pilot, "ctrl+t", "enter")  # the simulator's sample admin key
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert screen_name(app) == "CreateKeyScreen"
         await wait_created(pilot)
         result = text_of(app, "#create-result")
@@ -85,7 +77,7 @@ async def test_automatic_path_by_keys_to_saved(make_app, workspace, sim: Simulat
         assert app.screen.query_one("#checks").status("permissions") == "ok"
         screens = [app.export_screenshot()]
         await press(pilot, "enter")
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert screen_name(app) == "AutoSavedScreen"
         assert "Profile 'auto1' saved" in text_of(app, "#saved-summary")
         shown = " ".join(text_of(app, sel) for sel in ("#saved-summary", "#usage"))
@@ -126,7 +118,7 @@ async def test_an_admin_key_that_cannot_serve_is_refused(
         await walk_to_admin_key(pilot)
         await type_admin(pilot, SAMPLE[name])
         await press(pilot, "enter")
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert screen_name(app) == "AdminKeyScreen"
         refusal = text_of(app, "#admin-result")
         assert "✗ Not usable as admin key" in refusal and reason in refusal
@@ -143,7 +135,7 @@ async def test_kept_admin_key_is_stored_and_used_next_time(make_app, workspace) 
         await press(pilot, "ctrl+t", "tab", "tab", "tab")
         assert isinstance(app.focused, Tick)
         await press(pilot, "space", "enter")
-        await settle(pilot, 0.2)
+        await settle(pilot)
         await wait_created(pilot)
         assert app.state.saved
     settings = read_settings(workspace)
@@ -157,7 +149,7 @@ async def test_kept_admin_key_is_stored_and_used_next_time(make_app, workspace) 
         assert "stored admin key 8023…9447" in text_of(app, "#admin-stored")
         assert not app.screen.query_one("#admin-form").display
         await press(pilot, "enter")
-        await settle(pilot, 0.2)
+        await settle(pilot)
         await wait_created(pilot)
         assert "✓ Key" in text_of(app, "#create-result")
     assert workspace.profile("auto2") is not None
@@ -195,7 +187,7 @@ async def test_a_missing_sub_account_is_offered_and_created(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.start_wizard(state, "admin_key")
-        await settle(pilot, 0.2)
+        await settle(pilot)
         await press(pilot, "ctrl+t", "enter")
         await wait_created(pilot)
         assert "Press n to create sub-account NewSub2026" in text_of(app, "#create-result")
@@ -220,10 +212,10 @@ async def test_the_vault_is_asked_for_before_the_admin_key(
     )
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert screen_name(app) == "StartScreen"  # not a password demand first
         app.start_wizard(state, "permissions")
-        await settle(pilot, 0.2)
+        await settle(pilot)
         await press(pilot, "enter")
         assert screen_name(app) == "VaultScreen"
         assert steps.after("setup", "permissions", app.state) == "admin_key"
@@ -268,7 +260,7 @@ async def test_home_rotates_a_key_with_the_stored_admin_key(
     old_key = workspace.credentials("bot").api_key
     app = make_app(mode="home")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert screen_name(app) == "HomeScreen"
         assert "a" in footer_keys(app)
         await press(pilot, "a")
@@ -295,16 +287,16 @@ async def test_home_asks_for_an_admin_key_when_none_is_stored(
     old_key = workspace.credentials("bot").api_key
     app = make_app(mode="home")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.2)
+        await settle(pilot)
         await press(pilot, "a")
         assert screen_name(app) == "AdminKeyModal"
         await type_admin(pilot, SAMPLE["good"])  # a sub-account key: refused
         await press(pilot, "enter")
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert screen_name(app) == "AdminKeyModal"
         assert "key of a sub-account" in text_of(app, "#admin-result")
         await press(pilot, "ctrl+t", "enter")
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert screen_name(app) == "AutoRotateScreen"
         await wait_until(pilot, lambda: not app.screen.running, "the rotation")
         assert "deleted on OKX and is refused" in text_of(app, "#rotate-result")
@@ -322,7 +314,7 @@ async def test_auto_rotate_is_offered_only_where_the_sub_account_is_known(
     workspace.meta.save(meta)
     app = make_app(mode="home")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert "a" not in footer_keys(app)
         await press(pilot, "a")
         assert screen_name(app) == "HomeScreen"
@@ -347,7 +339,7 @@ async def test_a_stored_admin_key_of_another_site_is_not_used(make_app, workspac
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.start_wizard(state, "admin_key")
-        await settle(pilot, 0.2)
+        await settle(pilot)
         await press(pilot, "enter")
         assert screen_name(app) == "AdminKeyScreen"
         assert "works on global (live), not where this profile goes" in text_of(

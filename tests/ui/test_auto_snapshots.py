@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 
 from okx_wizard.core.wizard_state import WizardState
 from okx_wizard.widgets.check_list import CheckList
-from tests.ui.conftest import SIZE, press, settle
+from tests.ui.conftest import SIZE, press, settle, wait_until
 from tests.ui.test_app_snapshots import CLOCK_DETAIL, at_step
 
 PINNED_KEY = uuid.UUID("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9")
@@ -37,7 +37,7 @@ def auto_answers() -> WizardState:
 def snap(snap_compare: Any, make_app: Any) -> Any:
     def compare(run_before: Any) -> bool:
         async def settle_first(pilot: Pilot[Any]) -> None:
-            await settle(pilot, 0.2)
+            await settle(pilot)
             await run_before(pilot)
 
         return bool(snap_compare(make_app(), terminal_size=SIZE, run_before=settle_first))
@@ -52,10 +52,11 @@ async def fill_sample(pilot: Pilot[Any]) -> None:
 async def made(pilot: Pilot[Any]) -> None:
     await press(pilot, "ctrl+t", "enter")
     app = pilot.app
-    for _ in range(400):
-        await settle(pilot, 0.02)
-        if type(app.screen).__name__ == "CreateKeyScreen" and not app.screen.running:  # type: ignore[attr-defined]
-            break
+    await wait_until(
+        pilot,
+        lambda: type(app.screen).__name__ == "CreateKeyScreen" and not app.screen.running,  # type: ignore[attr-defined]
+        "the key to be made",
+    )
     checks = app.screen.query_one(CheckList)
     checks.set_status("reach", "ok", CLOCK_DETAIL)  # the only value that varies
     await settle(pilot)

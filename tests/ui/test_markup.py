@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Input, Static
 from okx_wizard.app import OkxWizardApp
 from okx_wizard.core.errors import WizardError
 from okx_wizard.core.metadata import ProfileMeta
-from okx_wizard.core.models import AccountInfo, Balance, Endpoint, Intentions, Report, Warning
+from okx_wizard.core.models import AccountInfo, Balance, Endpoint, Intentions, Report, ReportWarning
 from okx_wizard.core.secret import Credentials, Secret
 from okx_wizard.core.simulator import SAMPLE
 from okx_wizard.core.wizard_state import WizardState
@@ -100,7 +100,7 @@ def hostile_report(*, ok: bool) -> Report:
         ),
         balance=Balance(total_eq_usd=HOSTILE, trading=[], funding=[]),
         api_key_hint=HOSTILE,
-        warnings=[Warning(HOSTILE, HOSTILE)],
+        warnings=[ReportWarning(HOSTILE, HOSTILE)],
         previous_key_active=True,
     )
 
@@ -127,7 +127,7 @@ async def start_at(pilot: Pilot[Any], step: str, state: WizardState) -> None:
     assert isinstance(app, OkxWizardApp)
     await settle(pilot)
     app.start_wizard(state, step)
-    await settle(pilot, 0.2)
+    await settle(pilot)
 
 
 def test_data_static_refuses_a_markup_string() -> None:
@@ -153,13 +153,13 @@ async def test_home_shows_profiles_and_a_check_result_as_data(
     monkeypatch.setattr(workspace, "check", check)
     app = make_app(mode="home")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert type(app.screen).__name__ == "HomeScreen"
         row = app.screen.query_one(DataTable).get_row_at(0)
         assert all(isinstance(cell, Text) for cell in row)
         assert_shown_as_data(app, literals=LITERALS[:1])  # the rest is off to the right
         await press(pilot, "c")
-        await settle(pilot, 0.2)
+        await settle(pilot)
         detail = app.screen.query_one("#home-detail", Static)
         assert HOSTILE.replace("\x1b", "\u241b") in str(detail.render())
         assert_shown_as_data(app)
@@ -203,7 +203,7 @@ async def test_saved_step_shows_the_account_and_old_key_as_data(
             assert literal in text
         assert_shown_as_data(app, literals=LITERALS[:1])
         await press(pilot, "c")  # check the old key again: its answer is data too
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert app.is_running
 
 
@@ -242,7 +242,7 @@ async def test_vault_dialog_shows_the_reason_and_the_store_error_as_data(
         await settle(pilot)
         assert_shown_as_data(app, literals=LITERALS[:1])
         await press(pilot, *"a password", "enter")
-        await settle(pilot, 0.2)
+        await settle(pilot)
         problem = app.screen.query_one("#vault-problem", Static)
         assert HOSTILE.replace("\x1b", "\u241b") in str(problem.render())
         assert_shown_as_data(app)
@@ -257,7 +257,7 @@ async def test_launch_failure_is_shown_as_data(
     monkeypatch.setattr(workspace, "profiles", profiles)
     app = make_app(mode="home")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert type(app.screen).__name__ == "LaunchScreen"
         assert_shown_as_data(app)
 
@@ -292,7 +292,7 @@ async def test_a_storage_error_notification_is_data(
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         app.probe_storage()
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert len(app._notifications) == 1
         assert_shown_as_data(app, literals=(LITERALS[0], "[2J"))
 

@@ -125,10 +125,10 @@ async def test_a_version_1_draft_resumes_on_the_step_it_was_saved_at(make_app, w
     workspace.save_draft("old", draft)
     app = make_app(mode="home")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert screen_name(app) == "ResumeScreen"
         await press(pilot, "r")
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert screen_name(app) == "PermissionsScreen"
         assert app.state.step == "permissions"
         number, total = steps.position("setup", "permissions")
@@ -141,9 +141,9 @@ async def test_a_version_1_draft_with_a_pending_key_resumes_at_capture(make_app,
     workspace.save_pending("old", creds, {"version": 1, "step": 6, "profile": "old"})
     app = make_app(mode="home")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.2)
+        await settle(pilot)
         await press(pilot, "r")
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert screen_name(app) == "CaptureScreen"
         assert app.state.captured_api_key == key.api_key
 
@@ -165,7 +165,7 @@ async def test_enter_and_escape_walk_the_registry_in_order(make_app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.start_wizard(state)
-        await settle(pilot, 0.2)
+        await settle(pilot)
         for number, name in enumerate(walk, 1):
             assert screen_name(app) == steps.step_named(name).screen
             title = steps.step_named(name).title

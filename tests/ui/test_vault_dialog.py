@@ -32,10 +32,10 @@ def answered() -> WizardState:
 async def on_to_the_capture(pilot) -> None:
     """A first simulator run with no keyring: the wizard first; the vault before the capture."""
     app = pilot.app
-    await settle(pilot, 0.2)
+    await settle(pilot)
     assert screen_name(app) == "StartScreen"  # not a password demand
     app.start_wizard(answered(), "passphrase")
-    await settle(pilot, 0.2)
+    await settle(pilot)
     await press(pilot, "enter")
     assert screen_name(app) == "VaultScreen"
 
@@ -56,7 +56,7 @@ async def test_an_existing_vault_is_unlocked_even_with_no_profile(
     monkeypatch.delenv("OKX_WIZARD_VAULT_PASSWORD")
     app = make_app(mode="home")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert screen_name(app) == "VaultScreen"
         assert not app.screen.query_one("#vault-confirm", Input).display  # unlocking
         assert "existing vault" in str(app.screen.query_one("Label").render())
@@ -84,7 +84,7 @@ async def test_tab_never_takes_the_password_to_the_plaintext_field(
     app = make_app(mode="home")
     async with app.run_test(size=(80, 24)) as pilot:
         if existing:
-            await settle(pilot, 0.2)
+            await settle(pilot)
         else:
             await on_to_the_capture(pilot)
         consent = app.screen.query_one("#plaintext-consent", Input)
@@ -134,7 +134,7 @@ async def test_simulator_asks_for_the_vault_before_the_capture_and_goes_on(
         await press(pilot, "enter")
         await paste(pilot, "a long vault password")
         await press(pilot, "enter")
-        await settle(pilot, 0.2)
+        await settle(pilot)
         assert screen_name(app) == "CaptureScreen"
         assert app.state.step == "capture"
         assert app.workspace.ctx.vault_password == Secret("a long vault password")

@@ -212,7 +212,7 @@ async def test_strength_meter_updates_live() -> None:
         assert "4/4 very strong" in strong and "████████████" in strong
         assert "✓ 8–32 characters" in strong and "✓ special" in strong
         assert "! Breaks shells and .env files: $" in strong
-        assert "Crack time (offline, slow hash): centuries" in strong
+        assert "Time to guess it if a hashed copy leaked: centuries" in strong
         assert "pass$Vq8" not in app.export_screenshot()
 
 
@@ -356,7 +356,7 @@ async def test_error_panel_shows_kind_code_cause_and_fix() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         text = screen_text(app)
-        assert "auth: OKX refused the credentials · OKX code 50113" in text
+        assert "OKX code 50113: OKX refused the credentials" in text
         assert "The signature is invalid: the secret key is wrong." in text
         assert "Fix: Paste the secret key exactly as OKX showed it." in text
         assert "Retry (r)" in text and "Edit (e)" in text
@@ -383,7 +383,7 @@ async def test_error_panel_hidden_without_error_and_updates() -> None:
         await pilot.pause()
         assert panel.display
         text = screen_text(app)
-        assert "network: OKX could not be reached" in text
+        assert "✗ OKX could not be reached" in text
         assert "Fix: Check the proxy." in text
         assert "reached. Fix:" not in text  # cause and fix on lines of their own
         panel.show_error(None)

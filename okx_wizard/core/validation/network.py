@@ -40,7 +40,7 @@ class IpList:
 def is_loopback_host(host: str) -> bool:
     """True for ``localhost`` and addresses in 127.0.0.0/8 or ``::1``: this machine only."""
     host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":  # not *.localhost: the resolver here may send it to DNS
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
