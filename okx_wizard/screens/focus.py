@@ -53,9 +53,13 @@ def show_more_below(screen: Screen[Any]) -> None:
     screen.mount(hint, after=body)
 
     def update(*_: object) -> None:
-        more = body.max_scroll_y > body.scroll_y
-        hint.update(MORE_BELOW if more else "")
-        hint.display = more
+        # Judged against the body's height without the line: the line takes a row from the body
+        # when shown, and a judgement that moved with it would show and hide it forever.
+        full_height = body.size.height + (1 if hint.display else 0)
+        more = body.scroll_y < body.virtual_size.height - full_height
+        if more != hint.display:
+            hint.update(MORE_BELOW if more else "")
+            hint.display = more
 
     screen.watch(body, "scroll_y", update, init=False)
     screen.watch(body, "virtual_size", update, init=False)
