@@ -45,21 +45,40 @@ def summary_text(meta: ProfileMeta, report: Report, *, skip: tuple[str, ...] = (
 
 
 def usage_text(name: str, simulator: bool) -> str:
-    """How a bot gets the key: environment, exec, or Python (ccxt / python-okx)."""
+    """How a bot gets the key: exec, the environment, or Python (ccxt / python-okx).
+
+    The simulator lives only while a command runs, so its bots go through ``exec`` (which keeps
+    it running), never through ``env``.
+    """
     cli = "okx-wizard --simulator" if simulator else "okx-wizard"
-    load_args = f"{name!r}, simulator=True" if simulator else repr(name)
-    return (
-        "Use it without copying secrets into files:\n"
-        f"  {cli} exec {name} -- python bot.py\n"
-        "      runs the bot with the key in its environment only\n"
-        f'  eval "$({cli} env {name})"\n'
-        "      sets OKX_API_KEY, OKX_SECRET_KEY, OKX_PASSPHRASE (OKX's own names) here\n"
-        "  Python, ccxt or python-okx:\n"
-        "      from okx_wizard import load_credentials\n"
-        f"      creds = load_credentials({load_args})\n"
-        "      exchange = ccxt.okx(creds.ccxt_config())\n"
-        "      account = okx.Account.AccountAPI(**creds.python_okx_kwargs())"
-    )
+    lines = [
+        "Use it without copying secrets into files:",
+        f"  {cli} exec {name} -- python bot.py",
+        "      runs the bot with the key in its environment only"
+        + (" (and the simulator running)" if simulator else ""),
+    ]
+    if not simulator:
+        lines += [
+            f'  eval "$({cli} env {name})"',
+            "      sets OKX_API_KEY, OKX_SECRET_KEY, OKX_PASSPHRASE (OKX's own names) here",
+        ]
+    if simulator:  # load_credentials finds the simulator through the variables exec sets
+        lines += [
+            "  Python, ccxt or python-okx, in a bot started by exec:",
+            "      from okx_wizard import load_credentials",
+            f"      creds = load_credentials({name!r}, simulator=True)",
+        ]
+    else:
+        lines += [
+            "  Python, ccxt or python-okx:",
+            "      from okx_wizard import load_credentials",
+            f"      creds = load_credentials({name!r})",
+        ]
+    lines += [
+        "      exchange = creds.ccxt_exchange()",
+        "      account = okx.Account.AccountAPI(**creds.python_okx_kwargs())",
+    ]
+    return "\n".join(lines)
 
 
 class SavedScreen(StepScreen):
