@@ -51,32 +51,23 @@ def usage_text(name: str, simulator: bool) -> str:
     it running), never through ``env``.
     """
     cli = "okx-wizard --simulator" if simulator else "okx-wizard"
+    # Each command under the line that says what it does: a wrapped line loses its indent.
     lines = [
-        "Use it without copying secrets into files:",
+        "Run your bot with the key in its environment only (no file, no shell history):",
         f"  {cli} exec {name} -- python bot.py",
-        "      runs the bot with the key in its environment only"
-        + (" (and the simulator running)" if simulator else ""),
     ]
     if not simulator:
         lines += [
+            "Or set OKX_API_KEY, OKX_SECRET_KEY, OKX_PASSPHRASE (OKX's own names) here:",
             f'  eval "$({cli} env {name})"',
-            "      sets OKX_API_KEY, OKX_SECRET_KEY, OKX_PASSPHRASE (OKX's own names) here",
-        ]
-    if simulator:  # load_credentials finds the simulator through the variables exec sets
-        lines += [
-            "  Python, ccxt or python-okx, in a bot started by exec:",
-            "      from okx_wizard import load_credentials",
-            f"      creds = load_credentials({name!r}, simulator=True)",
-        ]
-    else:
-        lines += [
-            "  Python, ccxt or python-okx:",
-            "      from okx_wizard import load_credentials",
-            f"      creds = load_credentials({name!r})",
         ]
     lines += [
-        "      exchange = creds.ccxt_exchange()",
-        "      account = okx.Account.AccountAPI(**creds.python_okx_kwargs())",
+        "Or in Python (ccxt, python-okx)"
+        + (", in a bot started by the exec above:" if simulator else ":"),
+        "  from okx_wizard import load_credentials",
+        f"  creds = load_credentials({name!r}{', simulator=True' if simulator else ''})",
+        "  exchange = creds.ccxt_exchange()",
+        "  account = okx.Account.AccountAPI(**creds.python_okx_kwargs())",
     ]
     return "\n".join(lines)
 
