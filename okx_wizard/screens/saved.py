@@ -53,7 +53,7 @@ def usage_text(name: str, simulator: bool) -> str:
     cli = "okx-wizard --simulator" if simulator else "okx-wizard"
     # Each command under the line that says what it does: a wrapped line loses its indent.
     lines = [
-        "Run your bot with the key in its environment only (no file, no shell history):",
+        "Run your bot with the key in its environment only (no file, no history):",
         f"  {cli} exec {name} -- python bot.py",
     ]
     if not simulator:
