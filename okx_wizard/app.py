@@ -75,7 +75,7 @@ class OkxWizardApp(App[int]):
         self.profile_names: set[str] = set()
         self.profile_metas: dict[str, ProfileMeta] = {}
         self._draft_name = ""
-        self._home_below = False
+        self.home_below = False
         self._deferred_vault: str | None = None
 
     def on_ready(self) -> None:
@@ -165,7 +165,7 @@ class OkxWizardApp(App[int]):
         self.state = state
         past_first = steps.is_past_first(state.mode, state.step, state)
         self._draft_name = state.profile if past_first else ""
-        self._home_below = home_below
+        self.home_below = home_below
         named = steps.first(state.mode, state) if step is None else steps.step_named(step).name
         self.state.step = named
         return step_screen(self.state.step)
@@ -194,14 +194,14 @@ class OkxWizardApp(App[int]):
         if previous is not None:
             self.show_step(previous)
             return
-        if self._home_below:
+        if self.home_below:
             self.leave_wizard()
         else:
             self.request_quit()
 
     def leave_wizard(self) -> None:
         """Back to the home screen (or out, when the wizard was started directly)."""
-        if not self._home_below:
+        if not self.home_below:
             self.exit(0)
             return
         self.state = WizardState()

@@ -66,7 +66,8 @@ def cmd_list(ws: Workspace, args: argparse.Namespace) -> int:
         print(to_json(rows, indent=2, default=jsonable))  # JSON escapes every control char
         return EXIT_OK
     if not rows:
-        print("No profiles yet. Run `okx-wizard setup` to create one.")
+        realm = " --simulator" if ws.ctx.simulator else ""
+        print(f"No profiles yet. Run `okx-wizard{realm} setup` to create one.")
     else:
         print(f"{'PROFILE':<20} {'REGION':<7} {'ENV':<5} {'KEY':<11} {'AGE':>5}  LAST CHECK")
         for r in (printable_value(row) for row in rows):
@@ -115,7 +116,8 @@ def cmd_check(ws: Workspace, args: argparse.Namespace) -> int:
             print(to_json([r.to_json() for r in reports], indent=2))
         else:
             if not reports:
-                print("No profiles to check.")
+                realm = " simulator" if ws.ctx.simulator else ""
+                print(f"No{realm} profiles to check.")
             for r in reports:
                 print(format_report(r))
         return EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED

@@ -206,6 +206,21 @@ def load_admin(ws: Workspace) -> Admin:
     return Admin(creds, endpoint)
 
 
+def refuse_admin_key(ws: Workspace, creds: Credentials) -> None:
+    """Refuse to keep the stored admin key as a profile's key: profiles are handed to bots."""
+    settings = read_settings(ws)
+    if settings is None or settings.api_key_hint != creds.hint:
+        return
+    stored = ws.secrets(settings.storage).get(ADMIN_ENTRY, "active")
+    if stored is not None and stored.api_key == creds.api_key:
+        raise WizardError(
+            "permission",
+            "This is the stored admin key (a main-account key that manages sub-account keys); "
+            "a profile's key is handed to bots, the admin key never is.",
+            "Give the bot a sub-account key: `okx-wizard create` makes one with the admin key.",
+        )
+
+
 def remove_admin(ws: Workspace) -> bool:
     """Forget the stored admin key (secrets and settings); False when there was none."""
     settings = read_settings(ws)

@@ -260,6 +260,9 @@ class Workspace:
         """
         if not report.ok:
             raise UsageError("only a verified key can be saved")
+        from okx_wizard.core.admin import refuse_admin_key
+
+        refuse_admin_key(self, creds)  # a profile's key is handed to bots; the admin key never
         with self.commit_lock():
             existing = self.meta.get(name)
             if new and existing is not None:

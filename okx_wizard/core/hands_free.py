@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from okx_wizard.core.admin import Admin
     from okx_wizard.core.api import Workspace
     from okx_wizard.core.client import OkxClient
-    from okx_wizard.core.subaccount import SubAccountApi
+    from okx_wizard.core.subaccount import NewKey, SubAccountApi
 
 Permission = Literal["read_only", "trade"]
 # on_step(step, status, detail): status is "running", "ok", "failed" or "skipped".
@@ -146,27 +146,20 @@ class HandsFree:
             sub_account_name=sub_account,
             ip_whitelist=list(ips),
         )
-        self.step("create", "running", "OKX creates the key")
-        made = await self.api.create_key(
-            sub_account,
+        made, report = await self._make_and_verify(
+            result,
+            intentions,
             label=label or key_label(profile, now),
             passphrase=generate_passphrase(),
             permission=permission,
-            ips=ips,
+            fix_modes=fix_modes,
         )
         creds = made.credentials
-        result.new_key_hint = creds.hint
-        result.keys_on_okx.append(creds.hint)
-        self._keep_pending(profile, creds, intentions, made.info.label)
-        self.step("create", "ok", f"key {creds.hint} created and kept as pending")
-        report = await self._verify(profile, creds, intentions)
-        report = await self._modes(result, report, creds, intentions, fix_modes)
-        result.report = report
         if not report.ok:
             result.notes.append(
                 f"The new key {creds.hint} exists on OKX (sub-account {sub_account}) and is kept "
-                f"as pending; fix what the report says and run `okx-wizard check` "
-                f"after storing it, or delete it with `okx-wizard audit --delete-orphans`."
+                f"here as pending: fix what the report says, then `okx-wizard setup --profile "
+                f"{profile}` resumes it; or delete it on OKX and `okx-wizard remove {profile}`."
             )
             return result
         self.ws.commit(profile, creds, report, intentions, key_label=made.info.label)
@@ -201,22 +194,15 @@ class HandsFree:
         self.step("old_key", "ok", f"key {old.hint}: {', '.join(old_info.permissions)}")
         intentions = replace(meta.intentions, ip_whitelist=list(old_info.ip_whitelist))
         permission: Permission = "trade" if "trade" in old_info.permissions else "read_only"
-        self.step("create", "running", "OKX creates the new key")
-        made = await self.api.create_key(
-            sub,
+        made, report = await self._make_and_verify(
+            result,
+            intentions,
             label=key_label(profile, now),
             passphrase=_new_passphrase(old),
             permission=permission,
-            ips=old_info.ip_whitelist,
+            fix_modes=fix_modes,
         )
         new = made.credentials
-        result.new_key_hint = new.hint
-        result.keys_on_okx.append(new.hint)
-        self._keep_pending(profile, new, intentions, made.info.label)
-        self.step("create", "ok", f"key {new.hint} created and kept as pending")
-        report = await self._verify(profile, new, intentions)
-        report = await self._modes(result, report, new, intentions, fix_modes)
-        result.report = report
         if not report.ok:
             await self._drop_failed_key(result, sub, new)
             return result
@@ -224,6 +210,35 @@ class HandsFree:
         self.step("swap", "ok", f"profile {profile} uses key {new.hint}; {old.hint} is previous")
         await self._retire(result, sub, old)
         return result
+
+    async def _make_and_verify(
+        self,
+        result: KeyResult,
+        intentions: Intentions,
+        *,
+        label: str,
+        passphrase: Secret,
+        permission: Permission,
+        fix_modes: bool,
+    ) -> tuple[NewKey, Report]:
+        """OKX makes the key; it is kept as pending at once, then verified (modes fixed)."""
+        self.step("create", "running", "OKX creates the key")
+        made = await self.api.create_key(
+            result.sub_account,
+            label=label,
+            passphrase=passphrase,
+            permission=permission,
+            ips=intentions.ip_whitelist,
+        )
+        creds = made.credentials
+        result.new_key_hint = creds.hint
+        result.keys_on_okx.append(creds.hint)
+        self._keep_pending(result.profile, creds, intentions, made.info.label)
+        self.step("create", "ok", f"key {creds.hint} created and kept as pending")
+        report = await self._verify(result.profile, creds, intentions)
+        report = await self._modes(result, report, creds, intentions, fix_modes)
+        result.report = report
+        return made, report
 
     async def _drop_failed_key(self, result: KeyResult, sub: str, new: Credentials) -> None:
         """The new key failed verification: delete it on OKX; the old key stays active."""

@@ -260,7 +260,9 @@ def _open_vault(
                     "none was given.",
                     HOW_TO_GIVE,
                 )
-            source = VaultPassword(_as_secret(prompt_password(str(vault_path), new=new)), "prompt")
+            # The question says when the last answer was wrong (it is asked again, not ignored).
+            purpose = str(vault_path) if attempt == 0 else f"{vault_path}; that one was wrong"
+            source = VaultPassword(_as_secret(prompt_password(purpose, new=new)), "prompt")
         if not source.password:
             raise StorageError("The vault password is empty.", "Choose a real password.")
         if new:

@@ -7,12 +7,15 @@ Kept beside the state object (weakly: it dies with the wizard), never in a draft
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from textual.screen import Screen
 
 from okx_wizard.core.wizard_state import WizardState
+
+if TYPE_CHECKING:
+    from okx_wizard.screens.protocol import WizardHost
 
 _requests: WeakKeyDictionary[WizardState, str] = WeakKeyDictionary()
 
@@ -27,14 +30,13 @@ def take_focus_request(state: WizardState) -> str | None:
     return _requests.pop(state, None)
 
 
-def escape_quits(screen: Screen[Any], state: WizardState) -> bool:
-    """True on the first step of a wizard started on its own: Escape quits there, not Back.
-
-    (From the home screen, the first step's Escape goes back to it.)
+def escape_quits(host: WizardHost, state: WizardState) -> bool:
+    """True on the first step of a wizard not opened from the home screen: Escape quits there
+    (asking first when a captured key is unsaved), as ``go_back`` does; from home it goes back.
     """
     from okx_wizard.screens import steps
 
-    return state.step == steps.first(state.mode) and len(screen.app.screen_stack) <= 1
+    return state.step == steps.first(state.mode) and not host.home_below
 
 
 MORE_BELOW = "↓ More below: Tab to the text, then ↓ or PgDn"
@@ -53,9 +55,13 @@ def show_more_below(screen: Screen[Any]) -> None:
     screen.mount(hint, after=body)
 
     def update(*_: object) -> None:
-        more = body.max_scroll_y > body.scroll_y
-        hint.update(MORE_BELOW if more else "")
-        hint.display = more
+        # Judged against the body's height without the line: the line takes a row from the body
+        # when shown, and a judgement that moved with it would show and hide it forever.
+        full_height = body.size.height + (1 if hint.display else 0)
+        more = body.scroll_y < body.virtual_size.height - full_height
+        if more != hint.display:
+            hint.update(MORE_BELOW if more else "")
+            hint.display = more
 
     screen.watch(body, "scroll_y", update, init=False)
     screen.watch(body, "virtual_size", update, init=False)

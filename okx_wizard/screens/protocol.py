@@ -26,6 +26,7 @@ class WizardHost(Protocol):
     state: WizardState
     profile_names: set[str]
     profile_metas: dict[str, ProfileMeta]
+    home_below: bool  # the wizard was opened from the home screen: Back from its first step
 
     @property
     def launch_mode(self) -> str:

@@ -45,21 +45,31 @@ def summary_text(meta: ProfileMeta, report: Report, *, skip: tuple[str, ...] = (
 
 
 def usage_text(name: str, simulator: bool) -> str:
-    """How a bot gets the key: environment, exec, or Python (ccxt / python-okx)."""
+    """How a bot gets the key: exec, the environment, or Python (ccxt / python-okx).
+
+    The simulator lives only while a command runs, so its bots go through ``exec`` (which keeps
+    it running), never through ``env``.
+    """
     cli = "okx-wizard --simulator" if simulator else "okx-wizard"
-    load_args = f"{name!r}, simulator=True" if simulator else repr(name)
-    return (
-        "Use it without copying secrets into files:\n"
-        f"  {cli} exec {name} -- python bot.py\n"
-        "      runs the bot with the key in its environment only\n"
-        f'  eval "$({cli} env {name})"\n'
-        "      sets OKX_API_KEY, OKX_SECRET_KEY, OKX_PASSPHRASE (OKX's own names) here\n"
-        "  Python, ccxt or python-okx:\n"
-        "      from okx_wizard import load_credentials\n"
-        f"      creds = load_credentials({load_args})\n"
-        "      exchange = ccxt.okx(creds.ccxt_config())\n"
-        "      account = okx.Account.AccountAPI(**creds.python_okx_kwargs())"
-    )
+    # Each command under the line that says what it does: a wrapped line loses its indent.
+    lines = [
+        "Run your bot with the key in its environment only (no file, no history):",
+        f"  {cli} exec {name} -- python bot.py",
+    ]
+    if not simulator:
+        lines += [
+            "Or set OKX_API_KEY, OKX_SECRET_KEY, OKX_PASSPHRASE (OKX's own names) here:",
+            f'  eval "$({cli} env {name})"',
+        ]
+    lines += [
+        "Or in Python (ccxt, python-okx)"
+        + (", in a bot started by the exec above:" if simulator else ":"),
+        "  from okx_wizard import load_credentials",
+        f"  creds = load_credentials({name!r}{', simulator=True' if simulator else ''})",
+        "  exchange = creds.ccxt_exchange()",
+        "  account = okx.Account.AccountAPI(**creds.python_okx_kwargs())",
+    ]
+    return "\n".join(lines)
 
 
 class SavedScreen(StepScreen):

@@ -91,6 +91,14 @@ class SubAccountScreen(StepScreen):
     def started(self) -> None:
         show_more_below(self)
 
+    def focus_first(self) -> None:
+        """The name field when a sub-account is chosen (typing starts there), else the choice."""
+        name = self.query_one("#sub-name", Input)
+        if self.query_one("#where", ChoiceList).selected == 0 and not name.value:
+            name.focus()
+        else:
+            super().focus_first()
+
     def load(self) -> None:
         state = self.state
         self.query_one("#where", ChoiceList).selected = 0 if state.sub_account else 1

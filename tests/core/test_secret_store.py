@@ -227,7 +227,8 @@ def test_vault_prompt_is_asked_again_after_a_wrong_password() -> None:
     store = open_secret_store("vault", prompt_password=prompt)
     assert store.get("bot", "active") == CREDS
     vault = str(default_vault_path())
-    assert prompts == [(vault, False), (vault, False)]  # unlocking: asked once per attempt
+    # Unlocking: asked once per attempt, and the second question says the first answer was wrong.
+    assert prompts == [(vault, False), (f"{vault}; that one was wrong", False)]
 
     with pytest.raises(StorageError, match=r"password is wrong or the vault file .* was modified"):
         open_secret_store("vault", prompt_password=lambda _, new: Secret("always wrong"))

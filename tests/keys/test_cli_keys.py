@@ -155,3 +155,13 @@ def test_admin_stdin_serves_one_command_and_is_not_stored(
 def test_a_trade_key_needs_ips(admin_added: dict[str, str]) -> None:
     result = run_cli("create", "bot", "--sub-account", SUB, env=admin_added)
     assert result.returncode == 2 and "--ip" in result.stderr
+
+
+def test_the_admin_key_cannot_become_a_profile(admin_added: dict[str, str], sim: Simulator) -> None:
+    login = run_cli(
+        "login", "--profile", "bot", "--stdin", "--base-url", sim.url(), "--json",
+        env=admin_added, stdin=stdin_for(ADMIN),
+    )  # fmt: skip
+    assert login.returncode == 1, login.stdout + login.stderr
+    assert "admin key" in login.stderr
+    assert run_cli("env", "bot", env=admin_added).returncode == 2  # no such profile

@@ -71,7 +71,9 @@ def test_a_whole_cli_flow_leaks_no_secret_in_any_form(cli_env: dict[str, str]) -
     key, rotated = random_key(), random_key(label="rotated")
     tmp = Path(cli_env["HOME"]) / "tmp"
     tmp.mkdir(mode=0o700)
+    # The encrypted vault (no Secret Service): the one store whose file is on this disk to scan.
     env = {**cli_env, "TMPDIR": str(tmp)}
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
     outputs: dict[str, bytes | str] = {}
 
     def cli(label: str, *args: str, stdin: bytes = b"", keep_stdout: bool = True) -> int:

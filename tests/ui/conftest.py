@@ -93,7 +93,12 @@ def busy(app: App[Any]) -> list[str]:
     """What the app is still doing: messages waiting in a queue (a paste's Changed, bubbling up
     after the paste itself was handled), running workers, due timers. Empty when it is idle."""
     nodes = [app, *app.screen.walk_children(with_self=True)]
-    queued = [f"messages for {type(n).__name__}" for n in nodes if n.message_queue_size]
+    queued = [
+        f"messages for {type(n).__name__}: "
+        + ", ".join(type(m).__name__ for m in list(n._message_queue.values))
+        for n in nodes
+        if n.message_queue_size
+    ]
     running = [f"worker {w.name!r}" for w in app.workers if not w.is_finished]
     return queued + running + [f"timer {name}" for name in timers_due(app)]
 

@@ -268,3 +268,24 @@ async def test_permissions_show_the_whole_form_at_80x24_and_say_more_below_at_60
         assert app.focused is app.screen.query_one(".step-body")
         await press(pilot, "end")
         assert not more.display
+
+
+async def test_typing_on_the_sub_account_step_lands_in_the_name_field(make_app) -> None:
+    """Found by a new user: focus began on the choice, so a typed name (and the passphrase
+    typed after it) went into the wrong fields."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_step(pilot, "sub_account", answered(sub_account_name=""))
+        await press(pilot, *"tradebot01")
+        assert app.screen.query_one("#sub-name", Input).value == "tradebot01"
+
+
+async def test_escape_on_a_resumed_first_step_does_what_the_footer_says(make_app) -> None:
+    """With nothing but the wizard below, Escape on its first step quits: the footer says Quit."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_step(pilot, "start", answered())
+        assert app.screen_stack[0] is not app.screen  # resumed over the first screen
+        assert footer_keys(app)["escape"] == "Quit"
+        await press(pilot, "escape")
+        assert app.return_code == 0  # quit, as the footer said (nothing captured: no question)
