@@ -128,7 +128,7 @@ async def shoot_automatic(out: Path, workspace: object) -> list[Path]:
         await settle(pilot, app)
         await pilot.press("space", "tab", "space", "enter")
         await settle(pilot, app)
-        await pilot.press("tab", *"SimGood01", "tab", "down")
+        await pilot.press(*"SimGood01", "tab", "down")
         await save("auto-02-sub-account")
         await pilot.press("enter")
         await settle(pilot, app)
