@@ -188,6 +188,9 @@ class OkxWizardApp(App[int]):
         if following is not None:
             self.show_step(following)
 
+    def at_first_step(self) -> bool:
+        return self.state.step == steps.first(self.state.mode)
+
     def go_back(self) -> None:
         """Back one step; from the first, out of the wizard (home, or quit when started alone)."""
         previous = steps.before(self.state.mode, self.state.step, self.state)

@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from okx_wizard.core.errors import StorageError, UsageError, WizardError
 from okx_wizard.core.models import Intentions, Report
@@ -21,8 +21,26 @@ from okx_wizard.core.regions import REGION_CODES
 from okx_wizard.core.secret import Credentials
 
 if TYPE_CHECKING:
-    from okx_wizard.core.api import Workspace
+    from okx_wizard.core.metadata import MetadataStore
     from okx_wizard.core.models import Endpoint
+    from okx_wizard.core.secret_store import SecretStore
+
+
+class Workspace(Protocol):
+    """What the admin key needs of the workspace (core.api's, which calls back into this
+    module when it commits a profile: a protocol, not an import, keeps the two apart)."""
+
+    @property
+    def meta(self) -> MetadataStore: ...
+
+    def secrets(self, kind: str | None = None) -> SecretStore: ...
+
+    def endpoint(self, region_code: str, demo: bool, base_url: str | None = None) -> Endpoint: ...
+
+    async def verify(
+        self, name: str, creds: Credentials, endpoint: Endpoint, intentions: Intentions
+    ) -> Report: ...
+
 
 # The secret store's entry for the admin key: "@" is not allowed in profile names.
 ADMIN_ENTRY = "@admin"

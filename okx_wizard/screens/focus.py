@@ -30,13 +30,11 @@ def take_focus_request(state: WizardState) -> str | None:
     return _requests.pop(state, None)
 
 
-def escape_quits(host: WizardHost, state: WizardState) -> bool:
+def escape_quits(host: WizardHost) -> bool:
     """True on the first step of a wizard not opened from the home screen: Escape quits there
     (asking first when a captured key is unsaved), as ``go_back`` does; from home it goes back.
     """
-    from okx_wizard.screens import steps
-
-    return state.step == steps.first(state.mode) and not host.home_below
+    return host.at_first_step() and not host.home_below
 
 
 MORE_BELOW = "↓ More below: Tab to the text, then ↓ or PgDn"

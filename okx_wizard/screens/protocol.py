@@ -59,6 +59,10 @@ class WizardHost(Protocol):
         """On to the next step."""
         ...
 
+    def at_first_step(self) -> bool:
+        """The wizard shows the first step of its mode (setup: start; rotation: permissions)."""
+        ...
+
     def go_back(self) -> None:
         """Back one step, or out of the wizard from its first step."""
         ...

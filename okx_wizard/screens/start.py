@@ -36,9 +36,9 @@ class StartScreen(StepScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
-            return not escape_quits(self.wizard, self.state)
+            return not escape_quits(self.wizard)
         if action == "quit_wizard":
-            return escape_quits(self.wizard, self.state)
+            return escape_quits(self.wizard)
         return True
 
     def action_quit_wizard(self) -> None:

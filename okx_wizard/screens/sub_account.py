@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Checkbox, Input, Label, Static
@@ -79,7 +79,12 @@ class SubAccountScreen(StepScreen):
         )
         with Vertical(id="sub-fields"):
             yield Label("Sub-account name (6–20 letters and digits, case sensitive):")
-            yield Field(placeholder="e.g. bot2025trading", id="sub-name", max_length=20)
+            yield Field(
+                placeholder="e.g. bot2025trading",
+                id="sub-name",
+                max_length=20,
+                select_on_focus=False,  # letters typed on the choice above land here
+            )
             yield DataStatic(id="sub-check", classes="field-check")
             yield titled(ChoiceList(*KEY_SOURCES, id="key-source"), "Who makes the key")
             yield Static(AUTO_HELP, id="auto-help", classes="hint")
@@ -91,13 +96,16 @@ class SubAccountScreen(StepScreen):
     def started(self) -> None:
         show_more_below(self)
 
-    def focus_first(self) -> None:
-        """The name field when a sub-account is chosen (typing starts there), else the choice."""
-        name = self.query_one("#sub-name", Input)
-        if self.query_one("#where", ChoiceList).selected == 0 and not name.value:
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed on the choice go to the sub-account name (a newcomer types the name
+        first; the choice above it has the focus when the step opens)."""
+        where = self.query_one("#where", ChoiceList)
+        char = event.character
+        if self.focused is where and where.selected == 0 and char and char.isalnum():
+            event.stop()
+            name = self.query_one("#sub-name", Input)
             name.focus()
-        else:
-            super().focus_first()
+            name.insert_text_at_cursor(char)
 
     def load(self) -> None:
         state = self.state
