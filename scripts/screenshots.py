@@ -72,7 +72,7 @@ async def shoot(out: Path) -> list[Path]:
             await pilot.press("enter")
             # 2 sub-account: the dedicated sub-account, named.
             await settle(pilot, app)
-            await pilot.press(*"trading2025")
+            await pilot.press("tab", *"trading2025")
             await save("02-sub-account")
             await pilot.press("enter")
             # 3 permissions: the machine's IP (the simulator's public IP).
@@ -128,7 +128,7 @@ async def shoot_automatic(out: Path, workspace: object) -> list[Path]:
         await settle(pilot, app)
         await pilot.press("space", "tab", "space", "enter")
         await settle(pilot, app)
-        await pilot.press(*"SimGood01", "tab", "down")
+        await pilot.press("tab", *"SimGood01", "tab", "down")
         await save("auto-02-sub-account")
         await pilot.press("enter")
         await settle(pilot, app)

@@ -31,7 +31,7 @@ async def walk_to_admin_key(pilot: Pilot[Any], *, profile: str = "auto1") -> Non
     await press(pilot, *profile, "enter")
     await press(pilot, "space", "tab", "space", "enter")
     assert screen_name(pilot.app) == "SubAccountScreen"
-    await press(pilot, *SUB, "tab", "down")  # the focus starts on the empty name field
+    await press(pilot, "tab", *SUB, "tab", "down")
     assert "Step 3/7" in text_of(pilot.app, ".step-bar")  # the automatic path's length
     await press(pilot, "enter")
     assert screen_name(pilot.app) == "PermissionsScreen"
