@@ -60,7 +60,6 @@ class OkxWizardApp(App[int]):
         *,
         mode: Literal["home", "setup", "rotate"] = "home",
         profile: str | None = None,
-        debug: bool = False,
         ready_hook: Callable[[OkxWizardApp], None] | None = None,
     ) -> None:
         super().__init__()
@@ -68,7 +67,6 @@ class OkxWizardApp(App[int]):
         self.workspace = workspace
         self.launch_mode = mode
         self.launch_profile = profile
-        self.debug_mode = debug
         self.state = WizardState()
         self.clipboard_has_secret = False
         self._copied_secret: Secret | None = None

@@ -7,11 +7,10 @@ terminal, and never starts a line of its own (a forged "✓ verified" line).
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from okx_wizard.core.report_text import report_lines
-from okx_wizard.core.text import printable
+from okx_wizard.core.text import map_strings, printable
 
 if TYPE_CHECKING:
     from okx_wizard.core.models import Report
@@ -19,13 +18,7 @@ if TYPE_CHECKING:
 
 def printable_value(value: Any) -> Any:
     """``value`` with every string in it cleaned, however deeply nested (lists, tables)."""
-    if isinstance(value, str):
-        return printable(value)
-    if isinstance(value, Mapping):
-        return {printable(str(k)): printable_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [printable_value(v) for v in value]
-    return value
+    return map_strings(value, printable)
 
 
 def lines(*texts: str) -> str:

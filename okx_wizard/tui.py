@@ -74,9 +74,7 @@ def run_tui(
     from okx_wizard.app import OkxWizardApp
     from okx_wizard.core.api import Workspace
 
-    app = OkxWizardApp(
-        Workspace(ctx), mode=mode, profile=profile, debug=debug, ready_hook=ready_hook
-    )
+    app = OkxWizardApp(Workspace(ctx), mode=mode, profile=profile, ready_hook=ready_hook)
     app.run(headless=headless, auto_pilot=auto_pilot)
     code = app.return_code
     return 0 if code is None else int(code)

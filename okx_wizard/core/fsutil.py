@@ -52,8 +52,8 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically; the result has mode 0600.
+def atomic_write(path: Path, data: bytes, *, mode: int = PRIVATE_FILE_MODE) -> None:
+    """Replace ``path`` with ``data`` atomically; the result has ``mode`` (0600 by default).
 
     The temporary file is created with ``O_CREAT | O_EXCL`` and mode 0600 in the target's
     directory, written, fsynced, renamed over the target with :func:`os.replace`, and the
@@ -70,7 +70,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         try:
             if os.name == "posix":
-                os.fchmod(fd, PRIVATE_FILE_MODE)  # in case the umask removed nothing we need
+                os.fchmod(fd, mode)  # the umask may have removed bits the file needs
             view = memoryview(data)
             while view:
                 written = os.write(fd, view)

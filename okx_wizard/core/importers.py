@@ -9,9 +9,7 @@ with the same mode, without the secret values; no copy that holds them is left b
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -217,33 +215,9 @@ def scrub(key: ImportedKey, path: Path) -> None:
 
 
 def replace_keeping_mode(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: a private temporary file beside it, fsync, rename.
+    """Replace ``path`` with ``data`` atomically (a private temporary file beside it, fsync,
+    rename); the new file gets the old one's permission bits, and no second copy of the old
+    content is ever left in the directory."""
+    from okx_wizard.core.fsutil import atomic_write
 
-    The new file gets the old one's permission bits; the temporary file is removed on any
-    failure, so no second copy of the old content is ever left in the directory.
-    """
-    import secrets
-
-    mode = stat.S_IMODE(path.stat().st_mode)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(tmp, flags, 0o600)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fchmod(fd, mode)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    atomic_write(path, data, mode=stat.S_IMODE(path.stat().st_mode))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 from okx_wizard.core.clock import utc_now
 from okx_wizard.core.regions import REGION_CODES
-from okx_wizard.core.text import strip_unsafe
+from okx_wizard.core.text import map_strings, strip_unsafe
 
 if TYPE_CHECKING:  # loaded when a profile is read, not when there is none (a first run)
     from okx_wizard.core.models import Intentions, UseCase
@@ -35,13 +35,7 @@ def clean_text(text: str) -> str:
 def clean_value(value: Any) -> Any:
     """A value read from the file with every string in it (keys too) passed through
     :func:`clean_text`; tables and arrays are cleaned all the way down."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, Mapping):
-        return {clean_text(str(k)): clean_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [clean_value(item) for item in value]
-    return value
+    return map_strings(value, clean_text)
 
 
 def _as_utc(value: datetime) -> datetime:

@@ -7,6 +7,9 @@ report (line breaks, U+2028/U+2029), or reorder what is shown (bidi overrides).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 # C0 controls (line breaks and ESC included), DEL, C1 controls (CSI, OSC as single bytes),
 # the Arabic letter mark, zero-width and bidi marks, the Unicode line and paragraph separators,
 # bidi overrides and isolates, invisible operators, the byte-order mark and the interlinear
@@ -61,3 +64,15 @@ def strip_unsafe(text: str) -> str:
     """``text`` without any of the characters :func:`printable` makes visible (for values read
     from a file, where a removed control character loses nothing worth showing)."""
     return text.translate(_DROP)
+
+
+def map_strings(value: Any, clean: Callable[[str], str]) -> Any:
+    """``value`` with ``clean`` applied to every string in it (keys too), however deeply
+    nested in tables and lists: what came from a file is cleaned all the way down."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, Mapping):
+        return {clean(str(k)): map_strings(v, clean) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [map_strings(item, clean) for item in value]
+    return value

@@ -50,6 +50,13 @@ def permission_words(state: WizardState) -> str:
 def form_values(state: WizardState) -> str:
     """What to pick on OKX's form, as plain text (shown, and copied on request)."""
     ips = ", ".join(state.ip_whitelist) or "(none)"
+    if automatic(state):  # the API cannot grant Withdraw; the passphrase is generated
+        return (
+            f"API key name: {state.key_label}\n"
+            f"Permissions:  {'Read' if state.use_case == 'read_only' else 'Read, Trade'}\n"
+            f"IP addresses: {ips}\n"
+            "Passphrase:   generated, stored, never shown"
+        )
     return (
         f"API key name: {state.key_label}\n"
         "Purpose:      API trading\n"
@@ -60,7 +67,15 @@ def form_values(state: WizardState) -> str:
 
 
 def form_path(state: WizardState) -> str:
-    """How to reach OKX's Create API key form: inside the sub-account, which page, which button."""
+    """How to reach OKX's Create API key form: inside the sub-account, which page, which button.
+
+    On the automatic path okx-wizard fills the form itself, through OKX's API.
+    """
+    if automatic(state):
+        return (
+            f"okx-wizard will create the key in sub-account {state.sub_account_name} through "
+            "OKX's API, with exactly:"
+        )
     url = region(state.region).key_page_url(state.demo).split("?")[0]
     inside = (
         f"inside sub-account {state.sub_account_name} (Sub-accounts menu → Switch), "
@@ -145,7 +160,7 @@ class PermissionsScreen(StepScreen):
             return [label.message]
         if automatic(state) and state.use_case == "trading" and not ips.entries:
             return [AUTO_NEEDS_IP]
-        if state.withdraw and not state.withdraw_confirmed:
+        if state.withdraw and not state.withdraw_confirmed and not automatic(state):
             return [f'Type "{WITHDRAW_CONFIRMATION}" to keep Withdraw, or untick it.']
         return []
 
@@ -172,7 +187,9 @@ class PermissionsScreen(StepScreen):
         ip_check = self.query_one("#ip-check", DataStatic)
         ip_check.update(plain("\n".join(lines)))
         ip_check.display = bool(lines)
-        self.query_one("#withdraw-fields").display = state.withdraw
+        auto = automatic(state)  # OKX's API never grants Withdraw: no such choice there
+        self.query_one("#withdraw", Tick).display = not auto
+        self.query_one("#withdraw-fields").display = state.withdraw and not auto
         self.query_one("#form-path", DataStatic).update(plain(form_path(state)))
         self.query_one("#form-values", DataStatic).update(plain(form_values(state)))
 

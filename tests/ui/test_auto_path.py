@@ -346,3 +346,23 @@ async def test_a_stored_admin_key_of_another_site_is_not_used(make_app, workspac
             app, ".step-problem"
         )
     assert workspace.profile("eeabot") is None
+
+
+async def test_the_permissions_step_says_okx_wizard_makes_the_key(make_app) -> None:
+    """On the automatic path there is no OKX form to fill and no Withdraw to choose."""
+    state = WizardState(
+        profile="auto1",
+        checklist={"2fa": True, "official_site": True},
+        sub_account_name=SUB,
+        key_source="auto",
+        ip_text=IP,
+        key_label="auto120250115",
+    )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.start_wizard(state, "permissions")
+        await settle(pilot)
+        assert "through OKX's API" in text_of(app, "#form-path")
+        assert "generated, stored, never shown" in text_of(app, "#form-values")
+        assert not app.screen.query_one("#withdraw", Tick).display
