@@ -130,7 +130,14 @@ class StepScreen(HostedScreen, Screen[None]):
         """Called once the step is on screen and filled: start its workers here."""
 
     def focus_first(self) -> None:
-        """Put the focus on the step's first field, so typing starts there."""
+        """Focus the field a fix asked for (the test step's Edit), else the step's first field,
+        so typing starts there."""
+        from okx_wizard.screens.focus import take_focus_request
+
+        selector = take_focus_request(self.state)
+        if selector is not None:
+            self.query_one(selector).focus()
+            return
         body = self.query_one(".step-body")
         for widget in body.query("*"):
             if widget.focusable and shown(widget):

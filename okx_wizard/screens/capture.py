@@ -27,7 +27,7 @@ from okx_wizard.core.validation import (
 )
 from okx_wizard.core.wizard_state import WizardState
 from okx_wizard.screens.base import StepScreen, titled
-from okx_wizard.screens.focus import show_more_below, take_focus_request
+from okx_wizard.screens.focus import show_more_below
 from okx_wizard.widgets.plain import DataStatic, plain
 from okx_wizard.widgets.secret_input import SecretField, SecretInput
 
@@ -124,14 +124,6 @@ class CaptureScreen(StepScreen):
 
     def _check_passphrase(self, value: str) -> FieldCheck:
         return check_passphrase_match(value, self.state.passphrase)
-
-    def focus_first(self) -> None:
-        """Focus the field a fix asked for (the test step's Edit), else the first one."""
-        selector = take_focus_request(self.state)
-        if selector is None:
-            super().focus_first()
-            return
-        self.query_one(selector).focus()
 
     def load(self) -> None:
         state = self.state

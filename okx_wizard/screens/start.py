@@ -13,7 +13,7 @@ from textual.widgets import Input, Static
 from okx_wizard.core.regions import REGION_CODES, REGIONS
 from okx_wizard.core.validation import FieldCheck, check_profile_name
 from okx_wizard.screens.base import CheckedField, StepScreen, titled
-from okx_wizard.screens.focus import escape_quits, take_focus_request
+from okx_wizard.screens.focus import escape_quits
 from okx_wizard.widgets.choice_list import ChoiceList
 
 if TYPE_CHECKING:
@@ -65,14 +65,6 @@ class StartScreen(StepScreen):
             "demo trading mode. Arrows choose, Tab moves, Enter goes on.",
             classes="hint",
         )
-
-    def focus_first(self) -> None:
-        """Focus the field a fix asked for (the test step's Edit), else the first one."""
-        selector = take_focus_request(self.state)
-        if selector is None:
-            super().focus_first()
-            return
-        self.query_one(selector).focus()
 
     def load(self) -> None:
         state = self.state
