@@ -147,7 +147,9 @@ class AutoRotateScreen(HostedScreen, ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
-            yield Static(f"Automatic rotation of {self.meta.name}", classes="dialog-title")
+            yield DataStatic(
+                plain(f"Automatic rotation of {self.meta.name}"), classes="dialog-title"
+            )
             yield DataStatic(plain("… Working"), id="rotate-result", classes="result")
             yield ProgressList(ROTATE_STEPS, optional=("modes", "cleanup"), id="progress")
         yield Footer(show_command_palette=False)
